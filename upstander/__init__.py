@@ -1,0 +1,1 @@
+"""Upstander: speak-up, misconduct cases and accountability for a police force and its overseer."""

@@ -1,0 +1,207 @@
+"""Reports, cases, allegations and their history.
+
+Free text a reporter types (narrative, place, messages, identity) is stored only as ciphertext under the report's
+data key (or, for a confidential identity, sealed to the identity custodians). Structured facts — dates,
+categories, subjects as written, states — stay in the clear so clocks, rules and statistics work without keys.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from upstander.cases.choices import (
+    AssignmentRole,
+    Channel,
+    Finding,
+    LinkStatus,
+    MessageDirection,
+    Outcome,
+    ReporterRole,
+    ReporterType,
+    ReportingMode,
+    Route,
+    Severity,
+)
+
+
+class Report(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(max_length=24, choices=Channel.choices)
+    mode = models.CharField(max_length=16, choices=ReportingMode.choices)
+    route = models.CharField(max_length=16, choices=Route.choices, default=Route.FORCE)
+    reporter_type = models.CharField(max_length=16, choices=ReporterType.choices)
+    reporter_role = models.CharField(max_length=16, choices=ReporterRole.choices, blank=True)
+    categories = models.JSONField(default=list)  # category keys from policy/categories.toml
+    # The day only: no precise timing of a reporter is kept.
+    received_on = models.DateField()
+    incident_on = models.DateField(null=True, blank=True)  # null: "I don't know"
+    still_works_alongside = models.BooleanField(null=True)
+    handling_org = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="reports")
+    released_on = models.DateField(null=True, blank=True)  # independent route: when the overseer released it
+    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    # Equality monitoring, optional, aggregate use only.
+    reporter_sex = models.CharField(max_length=24, blank=True)
+    reporter_ethnicity = models.CharField(max_length=40, blank=True)
+    # Encrypted content (see module docstring).
+    narrative_ct = models.BinaryField(null=True)
+    place_ct = models.BinaryField(null=True)
+    identity_ct = models.BinaryField(null=True)  # named: under the data key
+    sealed_identity = models.BinaryField(null=True)  # confidential: sealed to the identity custodians only
+    receipt_lookup = models.CharField(max_length=64, unique=True, null=True)
+    receipt_sealed_key = models.BinaryField(null=True)  # data key sealed to the receipt-derived key
+    wants_update_email = models.BooleanField(default=False)
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="recorded_disclosures")
+    purged_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["handling_org", "received_on"])]
+
+
+class SealedKey(models.Model):
+    """The report's data key sealed to one recipient organisation's public key."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sealed_keys")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "organisation"], name="one_sealed_key_per_org")]
+
+
+class ReporterLink(models.Model):
+    """Protected table: the link from a staff reporter's report to their roster entry (DESIGN.md). Kept in the
+    clear so separation and retaliation monitoring run without keys; only the overseer sees it."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="reporter_link")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+
+
+class SubjectMention(models.Model):
+    """Who did it, as the reporter wrote it, and the roster person it was resolved to."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="mentions")
+    name_as_written = models.CharField(max_length=200, blank=True)
+    number_as_written = models.CharField(max_length=64, blank=True)
+    unit_as_written = models.CharField(max_length=200, blank=True)
+    rank_as_written = models.CharField(max_length=64, blank=True)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="mentions")
+    link_status = models.CharField(max_length=16, choices=LinkStatus.choices, default=LinkStatus.UNRESOLVED)
+    match_probability = models.FloatField(null=True, blank=True)
+
+
+class Case(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Human-friendly reference used in URLs; random, never the primary key.
+    code = models.CharField(max_length=16, unique=True)
+    handling_org = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
+    handling_unit = models.ForeignKey("people.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=16, choices=Route.choices, default=Route.FORCE)
+    state = models.CharField(max_length=32, default="received")  # a stage key from policy/workflow.toml
+    opened_on = models.DateField()
+    came_to_attention_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="owned_cases")
+    main_category = models.CharField(max_length=40, blank=True)
+    legal_hold = models.BooleanField(default=False)
+    purged_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["handling_org", "state"]), models.Index(fields=["opened_on"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Allegation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegations")
+    subject = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="allegations")
+    mention = models.ForeignKey(SubjectMention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    category = models.CharField(max_length=40)
+    severity = models.CharField(max_length=24, choices=Severity.choices, blank=True)
+    possible_crime = models.BooleanField(default=False)
+    referral_required = models.BooleanField(default=False)
+    finding = models.CharField(max_length=24, choices=Finding.choices, blank=True)
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    barred_list_referral = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "category"])]
+
+
+class StageEvent(models.Model):
+    """A case entered a stage (or an allegation reached a milestone). Clocks are derived from these."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_events")
+    allegation = models.ForeignKey(Allegation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=32)
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"])]
+
+
+class Assignment(models.Model):
+    """Who holds a role on a case, from when to when. Owner handovers are counted from these rows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=16, choices=AssignmentRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    handover_reason = models.TextField(blank=True)
+    override_reason = models.TextField(blank=True)  # an overseer's recorded override of a conflict
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "role"])]
+
+
+class Decision(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    allegation = models.ForeignKey(Allegation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    value = models.CharField(max_length=64, blank=True)
+    reasons = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+
+class Message(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=16, choices=MessageDirection.choices)
+    body_ct = models.BinaryField()
+    sent_on = models.DateField()  # the day only, for both directions, so reporter timing is not kept
+    sequence = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_question = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints = [models.UniqueConstraint(fields=["report", "sequence"], name="message_sequence")]
+
+
+class Statement(models.Model):
+    """The victim's account, recorded once and versioned: a new owner reads it instead of asking again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statements")
+    version = models.PositiveIntegerField()
+    body_ct = models.BinaryField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField()
+    asked_again = models.BooleanField(default=False)  # the victim was asked to give the account again
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="statement_version")]

@@ -1,0 +1,175 @@
+"""All cryptography in Upstander. The only module that imports PyNaCl or argon2.
+
+Model (DESIGN.md): each report has a random data key; its content is encrypted under it with
+XChaCha20-Poly1305; the data key is sealed (X25519 sealed box) to each recipient organisation's public key and to a
+key derived from the reporter's receipt with Argon2id. Organisation private keys are wrapped by each member's
+password-derived key. The overseer signs audit checkpoints and published reports with Ed25519.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import nacl.exceptions
+import nacl.pwhash
+import nacl.utils
+from nacl.bindings import (
+    crypto_aead_xchacha20poly1305_ietf_decrypt,
+    crypto_aead_xchacha20poly1305_ietf_encrypt,
+)
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+KEY_BYTES = 32
+NONCE_BYTES = 24
+_VERSION = b"\x01"
+
+
+class CryptoError(Exception):
+    """Decryption, unsealing or verification failed (wrong key, tampered data)."""
+
+
+# --- symmetric content encryption -------------------------------------------------------------------------------
+
+
+def new_data_key() -> bytes:
+    return nacl.utils.random(KEY_BYTES)
+
+
+def encrypt(key: bytes, plaintext: bytes, *, context: bytes = b"") -> bytes:
+    """XChaCha20-Poly1305; `context` is bound as associated data (e.g. the report id) so ciphertexts cannot be swapped."""
+    nonce = nacl.utils.random(NONCE_BYTES)
+    return _VERSION + nonce + crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, context, nonce, key)
+
+
+def decrypt(key: bytes, blob: bytes, *, context: bytes = b"") -> bytes:
+    if not blob or blob[:1] != _VERSION:
+        raise CryptoError("unknown ciphertext format")
+    nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+    try:
+        return crypto_aead_xchacha20poly1305_ietf_decrypt(body, context, nonce, key)
+    except nacl.exceptions.CryptoError as exc:
+        raise CryptoError("decryption failed") from exc
+
+
+def encrypt_text(key: bytes, text: str, *, context: bytes = b"") -> bytes:
+    return encrypt(key, text.encode("utf-8"), context=context)
+
+
+def decrypt_text(key: bytes, blob: bytes, *, context: bytes = b"") -> str:
+    return decrypt(key, blob, context=context).decode("utf-8")
+
+
+# --- asymmetric sealing -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    public: bytes
+    private: bytes
+
+
+def new_keypair() -> KeyPair:
+    sk = PrivateKey.generate()
+    return KeyPair(public=bytes(sk.public_key), private=bytes(sk))
+
+
+def seal(public_key: bytes, plaintext: bytes) -> bytes:
+    return SealedBox(PublicKey(public_key)).encrypt(plaintext)
+
+
+def unseal(private_key: bytes, sealed: bytes) -> bytes:
+    try:
+        return SealedBox(PrivateKey(private_key)).decrypt(sealed)
+    except (nacl.exceptions.CryptoError, ValueError, TypeError) as exc:
+        raise CryptoError("cannot unseal") from exc
+
+
+# --- password- and receipt-derived keys (Argon2id) ----------------------------------------------------------------
+
+
+def new_salt() -> bytes:
+    return nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
+
+
+def derive_key(secret: str, salt: bytes, *, opslimit: int, memlimit_kib: int) -> bytes:
+    """Argon2id key derivation; memlimit in KiB."""
+    return nacl.pwhash.argon2id.kdf(
+        KEY_BYTES, secret.encode("utf-8"), salt, opslimit=opslimit, memlimit=memlimit_kib * 1024
+    )
+
+
+def wrap_key(wrapping_key: bytes, key: bytes) -> bytes:
+    return encrypt(wrapping_key, key, context=b"key-wrap")
+
+
+def unwrap_key(wrapping_key: bytes, wrapped: bytes) -> bytes:
+    return decrypt(wrapping_key, wrapped, context=b"key-wrap")
+
+
+# Receipts: the lookup value is a keyed hash of the Argon2id output, so the database never holds anything from
+# which the receipt or the receipt key could be recomputed without running Argon2id for each guess.
+RECEIPT_SALT_CONTEXT = b"upstander-receipt-v1"
+
+
+def receipt_salt(server_pepper: bytes) -> bytes:
+    """A fixed per-installation salt: receipts must be found without knowing which report they belong to."""
+    return hashlib.blake2b(server_pepper, digest_size=nacl.pwhash.argon2id.SALTBYTES, person=b"receipt-salt").digest()
+
+
+def derive_receipt_key(receipt: str, server_pepper: bytes, *, opslimit: int, memlimit_kib: int) -> bytes:
+    normalised = " ".join(receipt.lower().split())
+    return derive_key(normalised, receipt_salt(server_pepper), opslimit=opslimit, memlimit_kib=memlimit_kib)
+
+
+def receipt_lookup(receipt_key: bytes) -> str:
+    return hmac.new(receipt_key, b"lookup", hashlib.sha256).hexdigest()
+
+
+# --- hashing, tokens, signing ------------------------------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def random_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def token_digest(token: str) -> str:
+    """How an API token is stored: its SHA-256 (tokens are long and random, so no slow hash is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def new_signing_key() -> KeyPair:
+    sk = SigningKey.generate()
+    return KeyPair(public=bytes(sk.verify_key), private=bytes(sk))
+
+
+def sign(private_key: bytes, message: bytes) -> bytes:
+    return SigningKey(private_key).sign(message).signature
+
+
+def verify_signature(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        VerifyKey(public_key).verify(message, signature)
+        return True
+    except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
+        return False
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -1,0 +1,11 @@
+"""URL prefixes follow the trust boundaries: the reporter side (/report/) can be served by its own process."""
+
+from django.urls import include, path
+
+from upstander import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("upstander.accounts.urls")),
+    path("cases/", include("upstander.cases.urls")),
+]
