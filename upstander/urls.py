@@ -7,5 +7,7 @@ from upstander import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("upstander.accounts.urls")),
+    path("report/", include("upstander.intake.urls")),
+    path("cases/reports/", include("upstander.cases.report_urls")),
     path("cases/", include("upstander.cases.urls")),
 ]
