@@ -1,12 +1,80 @@
-"""Base fixtures: the personas of DESIGN.md, made through the real actions."""
+"""Base fixtures: the personas of DESIGN.md, made through the real actions, and logged-in clients.
+
+A reporter has no account: reporter journeys use the plain `client`. Staff clients are logged in with password
+and a real TOTP code through the login form, so every staff test exercises two-factor login.
+"""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django_otp.oath import totp
 
-pytest_plugins: list[str] = []
+from upstander.testing.personas import Cast, create_cast
+
+
+def current_code(totp_key_hex: str) -> str:
+    return f"{totp(bytes.fromhex(totp_key_hex)):06d}"
 
 
 @pytest.fixture
-def placeholder_for_personas():
-    return None
+def cast(db) -> Cast:
+    return create_cast()
+
+
+def login(client: Client, cast: Cast, username: str) -> Client:
+    response = client.post("/accounts/login", {
+        "username": username, "password": cast.passwords[username], "otp_token": current_code(cast.totp_keys[username]),
+    })
+    assert response.status_code == 302, f"login failed for {username}: {response.status_code}"
+    return client
+
+
+@pytest.fixture
+def staff_client(cast):
+    """staff_client("handler_a") -> a Client logged in as that persona (password + TOTP)."""
+
+    def make(username: str) -> Client:
+        return login(Client(), cast, username)
+
+    return make
+
+
+@pytest.fixture
+def handler_a(cast):
+    return cast.users["handler_a"]
+
+
+@pytest.fixture
+def handler_b(cast):
+    return cast.users["handler_b"]
+
+
+@pytest.fixture
+def supervisor(cast):
+    return cast.users["supervisor"]
+
+
+@pytest.fixture
+def facilitator(cast):
+    return cast.users["facilitator"]
+
+
+@pytest.fixture
+def custodian(cast):
+    return cast.users["custodian"]
+
+
+@pytest.fixture
+def overseer(cast):
+    return cast.users["overseer"]
+
+
+@pytest.fixture
+def analyst(cast):
+    return cast.users["analyst"]
+
+
+@pytest.fixture
+def admin_user(cast):
+    return cast.users["admin"]

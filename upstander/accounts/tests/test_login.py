@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from upstander.accounts import session_keys
+from upstander.audit.models import AuditEvent
+from upstander.testing.fixtures import current_code
+
+
+def test_a_handler_signs_in_with_password_and_code_and_holds_the_force_key(cast):
+    client = Client()
+    response = client.post("/accounts/login", {
+        "username": "handler_a", "password": cast.passwords["handler_a"],
+        "otp_token": current_code(cast.totp_keys["handler_a"])})
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/"
+    assert session_keys.COOKIE in response.cookies
+    assert AuditEvent.objects.filter(action="login.success", actor="user:handler_a").exists()
+
+
+def test_it_refuses_a_login_without_the_second_factor(cast):
+    response = Client().post("/accounts/login", {"username": "handler_a", "password": cast.passwords["handler_a"],
+                                                  "otp_token": "000000"})
+    assert response.status_code == 400
+    assert "_auth_user_id" not in Client().session
+
+
+def test_it_refuses_a_replayed_totp_code(cast):
+    code = current_code(cast.totp_keys["handler_a"])
+    data = {"username": "handler_a", "password": cast.passwords["handler_a"], "otp_token": code}
+    assert Client().post("/accounts/login", data).status_code == 302
+    assert Client().post("/accounts/login", data).status_code == 400
+
+
+def test_it_locks_an_account_after_repeated_failures(cast):
+    bad = {"username": "handler_a", "password": "wrong-password-123", "otp_token": "123456"}
+    for _ in range(5):
+        Client().post("/accounts/login", bad)
+    good = {"username": "handler_a", "password": cast.passwords["handler_a"],
+            "otp_token": current_code(cast.totp_keys["handler_a"])}
+    assert Client().post("/accounts/login", good).status_code == 400
+
+
+def test_the_session_table_never_holds_the_organisation_key_in_the_clear(cast, staff_client):
+    from django.contrib.sessions.models import Session
+
+    from upstander.accounts.actions import unwrap_member_key
+
+    client = staff_client("handler_a")
+    key = unwrap_member_key(cast.users["handler_a"], cast.passwords["handler_a"])
+    assert key is not None
+    for session in Session.objects.all():
+        assert key not in session.session_data.encode()
+        assert key.hex() not in session.session_data
+    assert client.cookies[session_keys.COOKIE].value
