@@ -10,4 +10,5 @@ urlpatterns = [
     path("report/", include("upstander.intake.urls")),
     path("cases/reports/", include("upstander.cases.report_urls")),
     path("cases/", include("upstander.cases.urls")),
+    path("oversight/", include("upstander.oversight.urls")),
 ]
