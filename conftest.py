@@ -15,3 +15,10 @@ if "UPSTANDER_DATA_DIR" not in os.environ:
     os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-test-")
 
 pytest_plugins = ["upstander.testing.fixtures"]
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db.get('NAME')})"
