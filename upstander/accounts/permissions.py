@@ -17,7 +17,7 @@ def staff_view(roles: Iterable[str]) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             user = request.user
-            if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr]
+            if not user.is_authenticated or not user.is_verified():  # type: ignore[union-attr,attr-defined]
                 return redirect_to_login(request.get_full_path())
             if user.role not in allowed:  # type: ignore[union-attr]
                 raise PermissionDenied

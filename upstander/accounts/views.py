@@ -13,7 +13,7 @@ from upstander.accounts.auth import check_login
 from upstander.accounts.forms import LoginForm
 from upstander.accounts.models import Role
 
-HOME_BY_ROLE = {
+HOME_BY_ROLE: dict[str, str] = {
     Role.HANDLER: "/cases/", Role.SUPERVISOR: "/cases/", Role.FACILITATOR: "/cases/",
     Role.OVERSEER: "/cases/", Role.CUSTODIAN: "/cases/", Role.ANALYST: "/cases/", Role.ADMIN: "/cases/",
 }

@@ -53,7 +53,7 @@ def verify_checkpoints() -> list[CheckpointProblem]:
     """Every checkpoint (from the database and from the overseer's files) must be validly signed and match the
     log: the row it names must exist with the hash it names."""
     public = signing_public_key()
-    docs = [{"last_event_id": c.last_event_id, "last_hash": c.last_hash, "signature": c.signature}
+    docs: list[dict] = [{"last_event_id": c.last_event_id, "last_hash": c.last_hash, "signature": c.signature}
             for c in AuditCheckpoint.objects.all()]
     docs += [json.loads(p.read_text()) for p in sorted(checkpoint_dir().glob("checkpoint-*.json"))]
     problems = []

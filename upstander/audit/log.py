@@ -81,9 +81,11 @@ def record(actor, action: str, obj=None, *, reason: str = "", object_type: str =
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
         prev_hash = last[1] if last else GENESIS
         next_id = (last[0] + 1) if last else 1
-        fields = dict(action=action, actor=who.label, role=who.role, object_type=object_type,
-                      object_id=object_id, at=when, reason=reason, prev_hash=prev_hash)
-        return AuditEvent.objects.create(id=next_id, hash=event_hash(id=next_id, **fields), **fields)
+        digest = event_hash(id=next_id, action=action, actor=who.label, role=who.role, object_type=object_type,
+                            object_id=object_id, at=when, reason=reason, prev_hash=prev_hash)
+        return AuditEvent.objects.create(id=next_id, hash=digest, action=action, actor=who.label, role=who.role,
+                                         object_type=object_type, object_id=object_id, at=when, reason=reason,
+                                         prev_hash=prev_hash)
 
 
 @dataclass

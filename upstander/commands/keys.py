@@ -34,7 +34,7 @@ def status(as_json: bool) -> None:
     orgs = [{"organisation": o.slug, "public_key": crypto.b64(bytes(o.public_key)),
              "members_holding_key": KeyGrant.objects.filter(organisation=o, revoked_at__isnull=True).count()}
             for o in Organisation.objects.order_by("slug")]
-    doc = {"organisations": orgs, "missing_files": missing_key_files(), "signing_public_key": str(signing_public_path())}
+    doc: dict = {"organisations": orgs, "missing_files": missing_key_files(), "signing_public_key": str(signing_public_path())}
     if as_json:
         click.echo(json.dumps(doc))
     else:
