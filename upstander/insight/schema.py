@@ -52,6 +52,9 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "complaint_id": pl.Utf8(),
         "person_id": pl.Utf8(),
         "category": pl.Utf8(),
+        # The category mapped onto policy/categories.toml keys (sexual_misconduct, racism, …) so datasets compare;
+        # null where the dataset's category has no mapping.
+        "theme": pl.Utf8(),
         "assessed_misconduct": pl.Boolean(),  # assessed as misconduct or gross misconduct
         "investigated": pl.Boolean(),
         "finding": pl.Utf8(),  # "substantiated" | "not_substantiated" | "unfounded" | "exonerated" | "no_finding" | null
@@ -73,6 +76,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "kind": pl.Utf8(),
         "date": pl.Date(),
         "outcome": pl.Utf8(),
+        "unit": pl.Utf8(),  # the unit a posting or transfer moved the person to (kind "unit_assignment" / "transfer")
     },
     # One row per officer witness on a complaint.
     "witnesses": {

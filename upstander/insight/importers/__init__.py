@@ -1,0 +1,1 @@
+"""Importers of complaints datasets into the common schema (schema.py)."""
