@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "upstander.safeguarding",
     "upstander.oversight",
     "upstander.insight",
+    "upstander.custody",
 ]
 
 MIDDLEWARE = [

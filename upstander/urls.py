@@ -11,4 +11,8 @@ urlpatterns = [
     path("cases/reports/", include("upstander.cases.report_urls")),
     path("cases/", include("upstander.cases.urls")),
     path("oversight/", include("upstander.oversight.urls")),
+    path("people/", include("upstander.people.urls")),
+    path("safeguarding/", include("upstander.safeguarding.urls")),
+    path("custody/", include("upstander.custody.urls")),
+    path("audit/", include("upstander.audit.urls")),
 ]
