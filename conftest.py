@@ -1,20 +1,8 @@
-"""Suite-wide set-up: every test run gets its own throwaway data dir and cheap Argon2 parameters.
-
-These variables must be set before Django's settings are imported, hence here at the repository root.
-"""
+"""Suite-wide fixtures. Test-only settings (throwaway data dir, fast Argon2) are in upstander/test_settings.py."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-os.environ.setdefault("UPSTANDER_FAST_HASHES", "1")
-os.environ.setdefault("UPSTANDER_AUDIT_RESETTABLE", "1")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-if "UPSTANDER_DATA_DIR" not in os.environ:
-    os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-test-")
-
-pytest_plugins = ["upstander.testing.fixtures"]
+pytest_plugins = ["upstander.testing.fixtures", "upstander.testing.browser"]
 
 
 def pytest_report_header(config):

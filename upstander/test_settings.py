@@ -1,0 +1,16 @@
+"""Settings for the test suite: the production settings, read after setting test-only environment defaults.
+
+pytest-django imports settings before any conftest runs, so the test-only switches must be set here: a throwaway
+data dir per run, cheap Argon2 parameters, and resettable audit rows (so the runner can flush its databases).
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("UPSTANDER_FAST_HASHES", "1")
+os.environ.setdefault("UPSTANDER_AUDIT_RESETTABLE", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+if "UPSTANDER_DATA_DIR" not in os.environ:
+    os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-test-")
+
+from upstander.settings import *  # noqa: E402,F403
