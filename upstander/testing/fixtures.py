@@ -17,6 +17,25 @@ def current_code(totp_key_hex: str) -> str:
     return f"{totp(bytes.fromhex(totp_key_hex)):06d}"
 
 
+def unused_code(username: str) -> str:
+    """A valid code the account has not used yet. TOTP refuses a replayed code, so a test that signs the same
+    persona in twice within one 30-second step uses the next step's code (inside the verifier's tolerance)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username)
+    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now_t = generator.t()
+    if device.last_t >= now_t + 1:
+        time.sleep(device.step)  # both this step and the next are used up: wait for a fresh one
+        now_t = generator.t()
+    step = max(now_t, device.last_t + 1)
+    generator.time = device.t0 + step * device.step
+    return f"{generator.token():06d}"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return create_cast()
@@ -24,7 +43,7 @@ def cast(db) -> Cast:
 
 def login(client: Client, cast: Cast, username: str) -> Client:
     response = client.post("/accounts/login", {
-        "username": username, "password": cast.passwords[username], "otp_token": current_code(cast.totp_keys[username]),
+        "username": username, "password": cast.passwords[username], "otp_token": unused_code(username),
     })
     assert response.status_code == 302, f"login failed for {username}: {response.status_code}"
     return client

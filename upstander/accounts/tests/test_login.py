@@ -53,3 +53,10 @@ def test_the_session_table_never_holds_the_organisation_key_in_the_clear(cast, s
         assert key not in session.session_data.encode()
         assert key.hex() not in session.session_data
     assert client.cookies[session_keys.COOKIE].value
+
+
+def test_the_same_persona_can_sign_in_twice_in_one_test(staff_client):
+    first = staff_client("supervisor")
+    second = staff_client("supervisor")
+    assert first.get("/cases/").status_code == 200
+    assert second.get("/cases/").status_code == 200
