@@ -1,47 +1,84 @@
-"""Every lookup of a protected case goes through here. Deny by default: 404 when the actor may not know the case
-exists, PermissionDenied when they may know it but not act on it."""
+"""Every lookup of a protected case or report goes through here. Deny by default: 404 when the actor may not know the
+case exists, PermissionDenied when they may know it but not act on it.
+
+Visibility is written with EXISTS subqueries rather than joins plus DISTINCT, so the queue stays fast at 100,000
+cases and can be sorted by an index.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from upstander.accounts.models import OrganisationKind, Role, User
 from upstander.cases.choices import Route
-from upstander.cases.models import Case
+from upstander.cases.models import Assignment, Case, Report
 
 CONTENT_ROLES = {Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER}
+
+
+def _is_user(actor) -> bool:
+    return isinstance(actor, User) and actor.is_authenticated
+
+
+def _force_member(actor) -> bool:
+    return (_is_user(actor) and actor.role in (Role.HANDLER, Role.SUPERVISOR) and actor.organisation is not None
+            and actor.organisation.kind == OrganisationKind.FORCE)
+
+
+def released_filter() -> Q:
+    """Force route, or an independent-route matter the overseer has released."""
+    released = Report.objects.filter(case=OuterRef("pk"), released_on__isnull=False)
+    return Q(route=Route.FORCE) | Q(Exists(released))
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
     """Cases the actor may see (DESIGN.md's persona table)."""
     cases = Case.objects.all()
-    if actor.role == Role.OVERSEER:
+    if _is_user(actor) and actor.role == Role.OVERSEER:
         return cases
-    if actor.role not in (Role.HANDLER, Role.SUPERVISOR) or actor.organisation is None:
-        return cases.none()
-    if actor.organisation.kind != OrganisationKind.FORCE:
+    if not _force_member(actor):
         return cases.none()
     # The force never sees independent-route cases until the overseer releases them.
-    force_cases = cases.filter(handling_org=actor.organisation).filter(
-        Q(route=Route.FORCE) | Q(reports__released_on__isnull=False)).distinct()
+    force_cases = cases.filter(released_filter(), handling_org=actor.organisation)
     if actor.unit_id is not None:
         force_cases = force_cases.filter(Q(handling_unit_id=actor.unit_id) | Q(handling_unit__isnull=True))
     if actor.role == Role.SUPERVISOR:
         return force_cases
     # Handlers: cases in triage (no owner yet) or that they own or are assigned to.
-    return force_cases.filter(
-        Q(owner__isnull=True) | Q(owner=actor) | Q(assignments__user=actor, assignments__ended_at__isnull=True)
-    ).distinct()
+    assigned = Assignment.objects.filter(case=OuterRef("pk"), user=actor, ended_at__isnull=True)
+    return force_cases.filter(Q(owner__isnull=True) | Q(owner=actor) | Q(Exists(assigned)))
+
+
+def can_see(actor, case: Case) -> bool:
+    return visible_cases(actor).filter(pk=case.pk).exists()
 
 
 def get_case_for(actor: User, code: str, *, write: bool = False) -> Case:
     try:
-        case = visible_cases(actor).get(code=code)
+        case = visible_cases(actor).select_related("owner", "handling_unit", "handling_org").get(code=code)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
-    if write and actor.role not in (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER):
-        from django.core.exceptions import PermissionDenied
-
+    if write and actor.role not in CONTENT_ROLES:
         raise PermissionDenied
     return case
+
+
+def inbox_reports(actor: User) -> QuerySet[Report]:
+    """Reports not yet on a case, in the inbox of the actor's handling organisation: the force's professional
+    standards unit for force-route and released reports, the overseer for everything (the independent route only
+    reaches the overseer)."""
+    reports = Report.objects.filter(case__isnull=True, purged_on__isnull=True)
+    if _is_user(actor) and actor.role == Role.OVERSEER:
+        return reports
+    if not _force_member(actor):
+        return reports.none()
+    return reports.filter(Q(route=Route.FORCE) | Q(released_on__isnull=False), handling_org=actor.organisation)
+
+
+def get_report_for_triage(actor: User, public_id) -> Report:
+    try:
+        return inbox_reports(actor).get(public_id=public_id)
+    except (Report.DoesNotExist, ValueError):
+        raise Http404("No such report") from None

@@ -110,9 +110,19 @@ class Case(models.Model):
     main_category = models.CharField(max_length=40, blank=True)
     legal_hold = models.BooleanField(default=False)
     purged_on = models.DateField(null=True, blank=True)
+    # How the assessed case is dealt with: a route key from policy/workflow.toml ("local_handling", …).
+    handling_route = models.CharField(max_length=32, blank=True)
+    # Derived cache, never set by hand: the earliest unmet deadline of the case's clocks (clocks.next_due), rewritten
+    # by every action that adds an event and by `upstander tick`. "Overdue" is `due_on < today`, computed in the query.
+    due_on = models.DateField(null=True, blank=True)
+    due_clock = models.CharField(max_length=32, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["handling_org", "state"]), models.Index(fields=["opened_on"])]
+        indexes = [
+            models.Index(fields=["handling_org", "state"]), models.Index(fields=["opened_on"]),
+            models.Index(fields=["due_on", "opened_on"]), models.Index(fields=["handling_org", "due_on", "opened_on"]),
+            models.Index(fields=["owner", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -132,6 +142,8 @@ class Allegation(models.Model):
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(null=True, blank=True)
     barred_list_referral = models.BooleanField(default=False)
+    # Mandatory-referral criteria (keys from policy/referral.toml) the assessor recorded as met.
+    referral_criteria = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["subject", "category"])]
@@ -202,6 +214,77 @@ class Statement(models.Model):
                                     related_name="+")
     recorded_at = models.DateTimeField()
     asked_again = models.BooleanField(default=False)  # the victim was asked to give the account again
+    # The report whose data key the statement is encrypted under; why a new version was made.
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="statement_version")]
+
+
+class Flag(models.Model):
+    """The safety net found the narrative more serious than the categories chosen. Blocks the case from moving on
+    until a handler resolves it with written reasons."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    flag = models.CharField(max_length=40)  # serious_sexual_offence, serious_violence, …
+    categories = models.JSONField(default=list)  # the categories chosen when it was raised
+    raised_at = models.DateTimeField()
+    raised_by = models.CharField(max_length=150)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.CharField(max_length=150, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "resolved_at"]), models.Index(fields=["report", "flag"])]
+
+
+class EscalationLevel(models.TextChoices):
+    SUPERVISOR = "supervisor", "Supervisor"
+    OVERSEER = "overseer", "Independent overseer"
+
+
+class Escalation(models.Model):
+    """A clock breach raised by `upstander tick`. One row per (case, breach, level): running tick again adds none."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.CharField(max_length=32)
+    breach_key = models.CharField(max_length=80)  # clock key and the missed due date, e.g. "acknowledge:2025-03-08"
+    due_on = models.DateField()
+    level = models.CharField(max_length=16, choices=EscalationLevel.choices)
+    raised_on = models.DateField()
+    raised_by = models.CharField(max_length=150)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "breach_key", "level"], name="one_escalation_per_breach")]
+        indexes = [models.Index(fields=["level", "due_on"])]
+
+
+class Referral(models.Model):
+    """An allegation referred to the independent body (mandatory referral, policy/referral.toml)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="referrals")
+    referred_on = models.DateField()
+    referred_by = models.CharField(max_length=150)
+    reference = models.CharField(max_length=64, blank=True)  # the independent body's reference
+    criteria = models.JSONField(default=list)
+
+
+class ConflictOverride(models.Model):
+    """The overseer's recorded decision to allow an assignment despite a conflict of interest, with reasons."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conflict_overrides")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=AssignmentRole.choices)
+    conflicts = models.JSONField(default=list)  # the reasons for refusal that were overridden
+    reasons = models.TextField()
+    decided_by = models.CharField(max_length=150)
+    at = models.DateTimeField()

@@ -1,0 +1,184 @@
+"""Triage: a report in a handling unit's inbox becomes a case, joins an existing case, or (independent route) is
+released by the overseer to the force. Also the free-text safety net and linking mentions to the roster."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+
+from upstander.accounts.models import Organisation, OrganisationKind, Role, User
+from upstander.cases import clocks
+from upstander.cases.access import inbox_reports
+from upstander.cases.choices import AssignmentRole, LinkStatus, Route
+from upstander.cases.guards import (
+    Refused,
+    atomic,
+    holds,
+    label,
+    now,
+    record,
+    refresh_due,
+    require,
+    require_open,
+    require_reasons,
+    start_of_day,
+)
+from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
+from upstander.lib import crypto
+
+TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
+
+
+def new_case_code() -> str:
+    """Random, never the primary key (DESIGN.md rule 7): e.g. "UP-7KQ4-M2XD"."""
+    while True:
+        chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+        code = f"UP-{chars[:4]}-{chars[4:]}"
+        if not Case.objects.filter(code=code).exists():
+            return code
+
+
+def _require_inbox(actor, report: Report, doing: str) -> None:
+    if not isinstance(actor, User) or actor.role not in TRIAGE_ROLES or not inbox_reports(actor).filter(pk=report.pk).exists():
+        raise Refused(f"Refused: this report is not in your inbox, so you may not {doing}.")
+
+
+def _attach_report_flags(report: Report, case: Case) -> None:
+    Flag.objects.filter(report=report, case__isnull=True).update(case=case)
+
+
+def do_open_case(*, actor, report: Report) -> Case:
+    """Open a case from a report in the actor's inbox. A handler who opens it becomes its owner."""
+    with atomic():
+        _require_inbox(actor, report, "open a case from it")
+        today = clocks.today()
+        case = Case.objects.create(
+            code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
+            state="received", opened_on=today, came_to_attention_on=report.received_on,
+            main_category=(report.categories or [""])[0], owner=actor if actor.role == Role.HANDLER else None)
+        report.case = case
+        report.save(update_fields=["case"])
+        # The reporter's day only (no time of day is kept on reporter paths): the start of the day it arrived.
+        StageEvent.objects.create(case=case, stage="received", at=start_of_day(report.received_on), actor="reporter")
+        if case.owner_id:
+            Assignment.objects.create(case=case, role=AssignmentRole.OWNER, user=actor, person=actor.person,
+                                      started_at=now())
+        _attach_report_flags(report, case)
+        refresh_due(case)
+        record(actor, "case.open", case, reason=f"from report {report.public_id}")
+    return case
+
+
+def do_add_report_to_case(*, actor, report: Report, case: Case) -> Case:
+    """Join a further report (same matter) to an existing case; the earliest report sets when it came to attention."""
+    with atomic():
+        _require_inbox(actor, report, "add it to a case")
+        require(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer"), "add a report")
+        require_open(case, "add a report")
+        if report.route != case.route and not report.released_on:
+            raise Refused("Refused: an independent-route report cannot join a force case until the overseer releases it.")
+        report.case = case
+        report.save(update_fields=["case"])
+        if report.received_on < case.came_to_attention_on:
+            case.came_to_attention_on = report.received_on
+            case.save(update_fields=["came_to_attention_on"])
+        _attach_report_flags(report, case)
+        refresh_due(case)
+        record(actor, "case.add_report", case, reason=f"report {report.public_id}")
+    return case
+
+
+def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | None = None) -> Report:
+    """The overseer releases an independent-route report to the force, with reasons. With the report's data key
+    (opened in the overseer's session) it is sealed to the force too, so the force can read it."""
+    if not isinstance(actor, User) or actor.role != Role.OVERSEER:
+        raise Refused("Refused: only the independent overseer may release an independent-route report.")
+    if report.route != Route.INDEPENDENT:
+        raise Refused("Refused: this report is on the force route already.")
+    if report.released_on:
+        raise Refused("Refused: this report was released already.")
+    with atomic():
+        reasons = require_reasons(reasons, "release a report to the force")
+        force = Organisation.objects.get(kind=OrganisationKind.FORCE)
+        report.released_on = clocks.today()
+        report.handling_org = force
+        report.save(update_fields=["released_on", "handling_org"])
+        if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():
+            SealedKey.objects.create(report=report, organisation=force, sealed=crypto.seal(bytes(force.public_key), data_key))
+        if report.case_id:
+            Case.objects.filter(pk=report.case_id).update(handling_org=force)
+        record(actor, "report.release", report, reason=reasons)
+    return report
+
+
+def _safety_net():
+    from upstander.cases import safety_net
+
+    return safety_net
+
+
+def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
+    """Run the free-text safety net over a report's narrative. Flags more serious than the categories the reporter
+    chose are kept on the report (and its case), for a handler to resolve with reasons. Returns the new flags.
+
+    Called where the plain text exists: by the reporter side at submission, or by a handler who opened the report."""
+    net = _safety_net()
+    serious = net.more_serious_than(list(report.categories or []), net.flags_for(narrative))
+    if not serious:
+        return []
+    with atomic():
+        known = set(Flag.objects.filter(report=report).values_list("flag", flat=True))
+        new = [f for f in serious if f not in known]
+        stamp = now()
+        Flag.objects.bulk_create([
+            Flag(case_id=report.case_id, report=report, flag=f, categories=list(report.categories or []), raised_at=stamp,
+                 raised_by=label(actor)) for f in new])
+        if new:
+            record(actor, "report.flag", report, reason=", ".join(new))
+    return new
+
+
+def do_link_mention(*, actor, mention: SubjectMention, person=None) -> SubjectMention:
+    """Link a subject as the reporter wrote them to a roster person (or record that nobody in the roster matches)."""
+    report = mention.report
+    with atomic():
+        if report.case_id:
+            case = report.case
+            if not holds(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer")):
+                raise Refused("Refused: you may not link people on this case.")
+        else:
+            _require_inbox(actor, report, "link people on it")
+        if person is None:
+            mention.person, mention.link_status = None, LinkStatus.REJECTED
+        else:
+            mention.person, mention.link_status = person, LinkStatus.CONFIRMED
+        mention.match_probability = None
+        mention.save(update_fields=["person", "link_status", "match_probability"])
+        record(actor, "mention.link", mention, reason=f"{mention.link_status}" + (f" to {person.number}" if person else ""))
+    return mention
+
+
+def search_roster(query: str, limit: int = 20):
+    """Roster people by name, warrant or staff number, or unit (code or name)."""
+    from django.db.models import Q
+
+    from upstander.people.models import Person
+
+    terms = [t for t in query.split() if t][:4]
+    if not terms:
+        return Person.objects.none()
+    people = Person.objects.select_related("unit")
+    for term in terms:
+        people = people.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
+                               | Q(number__iexact=term) | Q(unit__code__iexact=term) | Q(unit__name__icontains=term))
+    return people.order_by("family_name", "given_name", "number")[:limit]
+
+
+def validate_categories(categories: list[str]) -> None:
+    from upstander.lib.policy import category_keys
+
+    unknown = set(categories) - set(category_keys())
+    if unknown:
+        raise ValidationError(f"Unknown categories: {sorted(unknown)}")
