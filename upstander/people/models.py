@@ -152,6 +152,7 @@ class HREvent(models.Model):
 
 
 class DeclaredAssociation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="associations")
     kind = models.CharField(max_length=24, choices=AssociationKind.choices)
     # The body, business or (for relationships) a description; two people share an association when the
