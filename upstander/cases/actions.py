@@ -241,8 +241,10 @@ def do_record_outcome(*, actor, allegation: Allegation, outcome: str, finding: s
 def do_send_outcome(*, actor, case: Case) -> StageEvent:
     """Tell the reporter the outcome: every allegation needs its own. The review window starts the next day."""
     with atomic():
+        if not case.allegations.exists():
+            raise Refused("Refused: the case has no allegations, so there is no outcome to send.")
         missing = case.allegations.filter(outcome="").count()
-        if missing or not case.allegations.exists():
+        if missing:
             raise Refused(f"Refused: {missing} allegation(s) have no outcome yet.")
         return move(case, "outcome", actor=actor, doing="send the outcome")
 

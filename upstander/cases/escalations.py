@@ -59,7 +59,7 @@ def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result:
     existing: dict[tuple[int, str, str], date] = {
         (c, k, lv): raised for c, k, lv, raised in Escalation.objects.filter(case_id__in=chunk).values_list(
             "case_id", "breach_key", "level", "raised_on")}
-    codes = dict(Case.objects.filter(id__in=chunk).values_list("id", "code"))
+    codes = {pk: str(uid) for pk, uid in Case.objects.filter(id__in=chunk).values_list("id", "public_id")}
     for case_id in chunk:
         result.cases_checked += 1
         computed = clocks.compute(facts[case_id], on)
@@ -78,14 +78,14 @@ def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result:
                 _escalate(case_id, codes[case_id], breach, EscalationLevel.OVERSEER, on, actor, result)
 
 
-def _escalate(case_id: int, code: str, breach: clocks.Breach, level: str, on: date, actor, result: TickResult) -> None:
+def _escalate(case_id: int, public_id: str, breach: clocks.Breach, level: str, on: date, actor, result: TickResult) -> None:
     Escalation.objects.create(case_id=case_id, clock=breach.clock, breach_key=breach.key, due_on=breach.due_on, level=level,
                               raised_on=on, raised_by=label(actor))
     if level == EscalationLevel.OVERSEER:
         result.escalated_to_overseer += 1
     else:
         result.escalated_to_supervisor += 1
-    record(actor, "case.escalate", object_type="cases.case", object_id=code,
+    record(actor, "case.escalate", object_type="cases.case", object_id=public_id,
            reason=f"{breach.key} to {level} ({(on - breach.due_on).days} day(s) late)")
 
 
