@@ -33,6 +33,7 @@ class RawRow:
     line: int
     values: dict[str, Any]
     unit: str = "line"
+    problems: list[str] = field(default_factory=list)  # found while reading, reported with the row's other problems
 
 
 @dataclass
@@ -183,10 +184,7 @@ def read_json(payload: Any) -> list[Sheet]:
                     sheet.errors.append(RowError(name, number, "is not an object", unit="record"))
                     continue
                 extra = sorted(k for k in record if table.column(k) is None)
-                if extra:
-                    sheet.errors.append(RowError(name, number, f"unknown field{'s' if len(extra) > 1 else ''} "
-                                                 + ", ".join(extra), unit="record"))
-                    continue
-                sheet.rows.append(RawRow(name, number, dict(record), unit="record"))
+                problems = [f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}"] if extra else []
+                sheet.rows.append(RawRow(name, number, dict(record), unit="record", problems=problems))
         sheets.append(sheet)
     return sheets

@@ -54,7 +54,7 @@ class Validation:
 
 def _clean(raw: RawRow, table_name: str) -> tuple[CleanRow | None, list[str]]:
     table = TABLES[table_name]
-    reasons: list[str] = []
+    reasons: list[str] = list(raw.problems)
     values: dict[str, Any] = {}
     for name, cell in raw.values.items():
         column = table.column(name)
@@ -215,7 +215,7 @@ def validate(sheets: list[Sheet], *, as_of: date | None = None) -> Validation:
         table = sheet.table
         for raw in sheet.rows:
             row, reasons = _clean(raw, table.name)
-            if row is not None:
+            if row is not None and not reasons:
                 if table.name == "hr_events":
                     reasons = _check_event(row.values)
                 elif table.name == "people":
