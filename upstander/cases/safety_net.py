@@ -1,0 +1,223 @@
+"""The free-text safety net: reads a narrative for signs of a serious sexual offence, serious violence, domestic abuse,
+corruption, discrimination and risk of self-harm, whatever categories the reporter or handler chose.
+
+It is a rule system, not a model, so that a handler can be told why a flag was raised and a reviewer can read what
+is caught (safety_net_data/rules.py, one commented rule per kind of sign). The steps:
+
+1. normalise: lower case, straight quotes, obfuscations undone ("r@pe", "s*x"), misspellt key words repaired;
+2. split into sentences; find every rule's anchor in each sentence;
+3. drop an anchor that its clause negates or denies ("he never touched me", "I deny that I touched her", "at no
+   point did he..."), keeping consent negations, which are the opposite ("I didn't consent", "I said no");
+4. drop an anchor that is the subject of a joke, a remark or a wish ("a joke about rape", "said he'd like to touch
+   her up"), or that names a topic ("rape training", "the domestic abuse unit");
+5. where a rule needs a context (a sexual act needs force, incapacity, a child or an abused position), look for it
+   in the same sentence or either neighbour, itself not negated ("I wasn't drunk").
+
+Flagging is deliberately generous where a reading is ambiguous: a missed rape costs far more than a handler's minute.
+Measured figures and limits: docs/safety-net.md. The module imports no Django, so the `triage` command needs no
+database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from upstander.cases.safety_net_data.lexicon import CLAUSE_BREAK, NEG_GAP, NEGATOR
+from upstander.cases.safety_net_data.rules import (
+    CORRUPTION,
+    DISCRIMINATION,
+    DOMESTIC,
+    RULES,
+    SELF_HARM,
+    SSO,
+    VIOLENCE,
+    Rule,
+)
+from upstander.cases.safety_net_data.typos import correct
+
+FLAGS = (SSO, VIOLENCE, DOMESTIC, CORRUPTION, DISCRIMINATION, SELF_HARM)
+
+# Which chosen categories (policy/categories.toml keys) already cover a flag. Self-harm is never covered: whatever the
+# category, a risk to someone's life needs a handler's attention.
+COVERED_BY: dict[str, frozenset[str]] = {
+    SSO: frozenset({"sexual_assault", "abuse_of_position_sexual"}),
+    VIOLENCE: frozenset({"violence"}),
+    DOMESTIC: frozenset({"domestic_abuse"}),
+    CORRUPTION: frozenset({"corruption"}),
+    DISCRIMINATION: frozenset({"racism", "misogyny", "homophobia", "religious_discrimination",
+                               "disability_discrimination"}),
+    SELF_HARM: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One reason for a flag: the rule and the words it matched (normalised)."""
+
+    flag: str
+    rule: str
+    words: str
+
+
+def flags_for(text: str) -> list[str]:
+    """The flags the narrative raises, in FLAGS order, each once."""
+    raised = {hit.flag for hit in explain(text)}
+    return [flag for flag in FLAGS if flag in raised]
+
+
+def more_serious_than(categories: Iterable[str], flags: Iterable[str]) -> list[str]:
+    """The raised flags that none of the chosen categories covers: each needs a handler to resolve it with reasons
+    before the case moves on."""
+    chosen = set(categories)
+    return [flag for flag in FLAGS if flag in set(flags) and not (COVERED_BY[flag] & chosen)]
+
+
+def explain(text: str) -> list[Hit]:
+    """Every rule that fired on the narrative, first hit per rule and flag, for showing a handler why."""
+    sentences = split_sentences(normalise(text))
+    hits: list[Hit] = []
+    seen: set[tuple[str, str]] = set()
+    for rule in RULES:
+        compiled = _compiled(rule)
+        for index, sentence in enumerate(sentences):
+            words = _first_live_match(rule, compiled, sentences, index, sentence)
+            if words is None:
+                continue
+            for flag in rule.flags:
+                if (flag, rule.name) not in seen:
+                    seen.add((flag, rule.name))
+                    hits.append(Hit(flag, rule.name, words))
+            break
+    return hits
+
+
+# --- normalisation --------------------------------------------------------------------------------------------------
+
+_LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s"})
+_OBFUSCATED = re.compile(r"(?<![\w£])[a-z][a-z@$*!0-9]*[@$*!0-9][a-z@$*!0-9]*[a-z]?(?![\w])")
+_WORD = re.compile(r"[a-z]{5,}")
+_KNOWN_OBFUSCATIONS = frozenset({"sex", "sexual", "sexually", "rape", "raped", "raping", "rapist", "fuck", "fucking",
+                                 "grope", "groped", "penis", "dick", "cock", "tits", "boobs", "pussy", "suicide",
+                                 "nigger", "nigga", "paki", "faggot", "slut", "whore", "bitch", "assault", "kill"})
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u201c": '"',
+                                         "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\u00a0": " "}))
+    text = _OBFUSCATED.sub(_deobfuscate, text)
+    text = re.sub(r"\b(him|her|my|them|your|our) ?sel(f|ves)\b", r"\1sel\2", text)
+    text = re.sub(r"\bs\.? ?e\.? ?x\.?(?=\s)", "sex ", text)
+    text = _WORD.sub(lambda m: correct(m.group(0)), text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _deobfuscate(match: re.Match[str]) -> str:
+    """"r@pe" -> "rape", "s*x" -> "sex"; left alone unless the result is a word the rules look for."""
+    token = match.group(0)
+    plain = token.translate(_LEET)
+    if "*" not in plain:
+        return plain if plain in _KNOWN_OBFUSCATIONS else token
+    for fill in ("e", "a", "i", "o", "u", "ex", "ap", "uc"):
+        if (guess := plain.replace("*", fill)) in _KNOWN_OBFUSCATIONS:
+            return guess
+        if (guess := re.sub(r"\*+", fill, plain)) in _KNOWN_OBFUSCATIONS:
+            return guess
+    return token
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+|(?<=[.!?])(?=[a-z]{2})", text)
+    return [part.strip() for part in parts if part and part.strip()]
+
+
+# --- matching -------------------------------------------------------------------------------------------------------
+
+_NEGATED = re.compile(rf"\b(?P<neg>{NEGATOR})(?:\s+(?:{NEG_GAP}))*\s*$")
+_SAID_NO = re.compile(r"\b(?:said|say|saying|says|told \w+|shout\w*|scream\w*|yell\w*|cried|begg\w*|mean\w*|kept "
+                      r"saying)\s+no\s*$")
+_CLAUSE_BREAK = re.compile(CLAUSE_BREAK)
+# What a joke, song, rumour or fantasy is about is not an event ("a joke about rape", "rumours that I slept with").
+_REMARK = re.compile(r"\b(?:jok\w*|banter\w*|memes?|songs?|sang|quip\w*|fantas\w*|dream\w*|gestur\w*|rumou?r\w*|"
+                     r"gossip\w*|comment\w*|remark\w*|innuendo\w*|pun|puns)\s+(?:about|that|of|on|saying|re|like)\b"
+                     r"(?:\s+[\w']+){0,6}?\s*$")
+# What someone only said they wanted, or asked for, is not an act ("said he'd like to touch her up").
+_WISH = re.compile(r"(?:\b(?:said|says|saying|told \w+(?: \w+)?|texted|messaged|wrote|joked|boasted|bragged|threatened?)"
+                   r"(?: \w+)?(?: that)?(?: (?:he|she|they|i))?(?:'d|'ll| would| will| was going to| is going to| "
+                   r"wanted to| wants to| could| might| wanna| gonna)(?: (?:like|love))?(?: to)?|\b(?:'d|would) (?:like|"
+                   r"love) to|\bwants? to|\bwanted to|\bfanc(?:y|ies) |\b(?:dream\w*|fantas\w*) (?:of|about)|\basked "
+                   r"(?:me|her|him|them|\w+) (?:to|if|whether)(?: (?:i|she|he|they))?(?: (?:could|would|wanted|want) to)?|"
+                   r"\binvit\w* (?:me|her|him) to|\boffered to|\bpropos\w*|\bsuggest\w*|\bhint\w*)(?:\s+[\w']+)?\s*$")
+
+
+# "The allegation that he groped her was found to be false": a claim reported only to be denied.
+_CLAIM_BEFORE = re.compile(r"\b(?:allegations?|claims?|accusations?|suggestions?|story|rumou?rs?) (?:that|of)\b")
+_DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|turned out|proved|proven)(?: [\w']+){0,3}? "
+                           r"(?:false|untrue|unfounded|fabricated|made up|a lie|lies|malicious|withdrawn|disproved|"
+                           r"baseless|retracted)\b")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    pattern: re.Pattern[str]
+    context: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    before: re.Pattern[str] | None
+
+
+@cache
+def _compiled(rule: Rule) -> _Compiled:
+    return _Compiled(
+        pattern=re.compile(rule.pattern),
+        context=re.compile(rule.context) if rule.context else None,
+        after=re.compile(rf"\s*(?:{rule.after})\b") if rule.after else None,
+        before=re.compile(rf"(?:{rule.before})") if rule.before else None,
+    )
+
+
+def _clause_before(sentence: str, position: int) -> str:
+    prefix = sentence[:position]
+    breaks = list(_CLAUSE_BREAK.finditer(prefix))
+    return prefix[breaks[-1].end():] if breaks else prefix
+
+
+def _negated(sentence: str, position: int, end: int | None = None) -> bool:
+    clause = _clause_before(sentence, position)
+    if end is not None and _CLAIM_BEFORE.search(clause) and _DENIED_AFTER.search(sentence, end):
+        return True
+    match = _NEGATED.search(clause)
+    if match is None:
+        return False
+    # "I said no, he ..." and "told him no" are refusals, not negations of what follows.
+    return not (match.group("neg") == "no" and _SAID_NO.search(clause[: match.start("neg") + 2]))
+
+
+def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], index: int, sentence: str) -> str | None:
+    for match in compiled.pattern.finditer(sentence):
+        before = _clause_before(sentence, match.start())
+        if rule.negatable and _negated(sentence, match.start(), match.end()):
+            continue
+        if rule.remarks and _REMARK.search(before):
+            continue
+        if rule.wishes and _WISH.search(before):
+            continue
+        if compiled.before is not None and compiled.before.search(before):
+            continue
+        if compiled.after is not None and compiled.after.match(sentence, match.end()):
+            continue
+        if compiled.context is not None and not _context_present(compiled.context, sentences, index):
+            continue
+        return match.group(0)
+    return None
+
+
+def _context_present(context: re.Pattern[str], sentences: list[str], index: int) -> bool:
+    """A context word counts unless negated ("I wasn't drunk") or only joked about."""
+    for neighbour in sentences[max(0, index - 1): index + 2]:
+        for match in context.finditer(neighbour):
+            if not _negated(neighbour, match.start()) and not _REMARK.search(_clause_before(neighbour, match.start())):
+                return True
+    return False
