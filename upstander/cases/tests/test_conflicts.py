@@ -1,0 +1,93 @@
+"""Independent assessors: an assignment is refused, saying why, when the person is not independent of the case —
+unless the overseer records an override with reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from upstander.audit.log import Actor
+from upstander.cases import actions
+from upstander.cases.conflicts import ConflictOfInterest, conflicts_for
+from upstander.cases.guards import ReasonsRequired, Refused
+from upstander.people.actions import do_declare_association
+
+
+def _with_allegation(opened, handler, roster, **report):
+    case = opened(**report)
+    actions.do_add_allegation(actor=handler, case=case, category="bullying", subject=roster["1004"])
+    return case
+
+
+def test_it_refuses_an_assessor_in_the_subjects_chain_of_command_and_says_so(opened, handler_a, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    inspector = staff_user("1002")
+    with pytest.raises(ConflictOfInterest) as refused:
+        actions.do_assign(actor=handler_a, case=case, role="assessor", user=inspector)
+    message = str(refused.value)
+    assert "Brian Baker cannot be the assessor" in message
+    assert "chain of command of the subject Derek Dyer (2 level(s) up)" in message
+    assert "same operational unit (North Borough)" in message
+    assert not case.assignments.filter(role="assessor").exists()
+
+
+def test_it_refuses_the_subject_themselves(opened, handler_a, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    with pytest.raises(ConflictOfInterest, match="they are a subject of an allegation"):
+        actions.do_assign(actor=handler_a, case=case, role="investigator", user=staff_user("1004"))
+
+
+def test_it_refuses_a_colleague_in_the_same_unit_who_is_not_in_the_chain(opened, handler_a, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    found = conflicts_for(case, roster["1007"])
+    assert [c.code for c in found] == ["subject_unit"]
+
+
+def test_it_refuses_someone_named_in_the_case(opened, handler_a, roster):
+    case = _with_allegation(opened, handler_a, roster,
+                            subjects=(("Derek Dyer", "1004", "North"), ("Ian Irving", "", "PSU")))
+    assert [c.code for c in conflicts_for(case, roster["2003"])] == ["named"]
+
+
+def test_it_refuses_someone_in_the_reporters_chain_or_unit_without_naming_the_reporter(opened, handler_a, roster):
+    case = _with_allegation(opened, handler_a, roster, staff_number="1005")
+    found = conflicts_for(case, roster["1006"])
+    assert [c.code for c in found] == ["reporter_chain", "reporter_unit"]
+    assert all("Evans" not in c.reason for c in found)
+
+
+def test_it_refuses_someone_who_shares_a_declared_lodge_with_the_subject(opened, handler_a, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    system = Actor.system("import")
+    do_declare_association(actor=system, person=roster["1004"], kind="lodge", body="St Michael's Lodge No. 211")
+    do_declare_association(actor=system, person=roster["2003"], kind="lodge", body="st michael's lodge no 211")
+    with pytest.raises(ConflictOfInterest, match="they share lodge or other hierarchical society"):
+        actions.do_assign(actor=handler_a, case=case, role="decision_maker", user=staff_user("2003"))
+
+
+def test_an_independent_professional_standards_officer_is_assigned(opened, handler_a, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    assignment = actions.do_assign(actor=handler_a, case=case, role="assessor", user=staff_user("2003"))
+    assert assignment.person == roster["2003"] and assignment.override_reason == ""
+
+
+def test_the_overseer_may_override_a_conflict_with_reasons_and_only_the_overseer(
+        opened, handler_a, overseer, roster, staff_user):
+    case = _with_allegation(opened, handler_a, roster)
+    colleague = staff_user("1007")
+    with pytest.raises(Refused):
+        actions.do_record_conflict_override(actor=handler_a, case=case, person=roster["1007"], role="assessor",
+                                            reasons="Nobody else is free.")
+    with pytest.raises(ReasonsRequired):
+        actions.do_record_conflict_override(actor=overseer, case=case, person=roster["1007"], role="assessor", reasons="")
+    actions.do_record_conflict_override(actor=overseer, case=case, person=roster["1007"], role="assessor",
+                                        reasons="Specialist firearms knowledge; no contact with the subject's team.")
+    assignment = actions.do_assign(actor=handler_a, case=case, role="assessor", user=colleague)
+    assert "firearms" in assignment.override_reason
+    with pytest.raises(ConflictOfInterest):  # the override was for the assessor role only
+        actions.do_assign(actor=handler_a, case=case, role="investigator", user=colleague)
+
+
+def test_it_refuses_an_account_with_no_roster_entry_because_independence_cannot_be_checked(opened, handler_a, cast, roster):
+    case = _with_allegation(opened, handler_a, roster)
+    with pytest.raises(Refused, match="not linked to a roster entry"):
+        actions.do_assign(actor=handler_a, case=case, role="assessor", user=cast.users["overseer"])
