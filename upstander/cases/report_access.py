@@ -1,0 +1,96 @@
+"""Every staff lookup of a report goes through here. Deny by default: 404 when the actor may not know the report
+exists, PermissionDenied when they may see it but not act on it. Reading content is audited.
+
+- Overseer: every report (every report's key is sealed to the overseer).
+- Handler, supervisor (force): their organisation's reports on the force route, and independent-route reports only
+  once the overseer has released them (Report.released_on); new reports (no case yet) for triage, and those whose
+  case they may see (cases/access.py).
+- Facilitator: the listening-circle disclosures they recorded, until a case team takes them on (a case exists).
+- Custodian, analyst, administrator: none.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from upstander.accounts.models import OrganisationKind, Role, User
+from upstander.audit.log import record
+from upstander.cases.access import visible_cases
+from upstander.cases.choices import Route
+from upstander.cases.models import Report
+
+CONTENT_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+
+
+def visible_reports(actor: User) -> QuerySet[Report]:
+    reports = Report.objects.filter(purged_on__isnull=True)
+    if actor.role == Role.OVERSEER:
+        return reports
+    if actor.role == Role.FACILITATOR:
+        return reports.filter(facilitator=actor, case__isnull=True)
+    if actor.role not in (Role.HANDLER, Role.SUPERVISOR) or actor.organisation is None:
+        return reports.none()
+    if actor.organisation.kind != OrganisationKind.FORCE:
+        return reports.none()
+    # The force never sees independent-route reports until the overseer releases them.
+    force = reports.filter(Q(route=Route.FORCE, handling_org=actor.organisation) | Q(released_on__isnull=False))
+    return force.filter(Q(case__isnull=True) | Q(case__in=visible_cases(actor)))
+
+
+def get_report_for(actor: User, public_id: str | uuid.UUID, *, write: bool = False) -> Report:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("No such report") from None
+    report = visible_reports(actor).select_related("handling_org", "case").filter(public_id=key).first()
+    if report is None:
+        raise Http404("No such report")
+    if write and actor.role not in CONTENT_ROLES:
+        raise PermissionDenied
+    return report
+
+
+@dataclass
+class OpenedReport:
+    report: Report
+    data_key: bytes
+    narrative: str
+    place: str
+    identity: dict | None
+    messages: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+
+
+def open_report_for(actor: User, public_id: str | uuid.UUID, org_private_key: bytes | None) -> OpenedReport:
+    """Decrypt a report with the organisation key unlocked in the actor's session; the read is audited.
+    Raises sealing.KeyUnavailable when the session holds no key that opens it."""
+    from upstander.intake import sealing
+    from upstander.intake.models import Attachment
+    from upstander.intake.reports import attachment_name
+
+    report = get_report_for(actor, public_id)
+    data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)
+    names: dict[int, list[dict]] = {}
+    attachments = []
+    for a in Attachment.objects.filter(report=report).order_by("id"):
+        entry = {"public_id": a.public_id, "name": attachment_name(a, data_key), "kind": a.get_kind_display(),
+                 "size": a.size, "metadata_removed": a.metadata_removed, "added_on": a.added_on}
+        attachments.append(entry)
+        names.setdefault(a.message_id or 0, []).append(entry)
+    messages = [{"from_reporter": m.direction == "from_reporter", "on": m.sent_on, "is_question": m.is_question,
+                 "body": sealing.decrypt_message(data_key, m), "files": names.get(m.pk, []),
+                 "author": (m.author.get_full_name() or m.author.username) if m.author else ""}
+                for m in report.messages.select_related("author").order_by("sequence")]
+    opened = OpenedReport(report=report, data_key=data_key, narrative=sealing.decrypt_field(data_key, report, "narrative"),
+                          place=sealing.decrypt_field(data_key, report, "place"),
+                          identity=sealing.decrypt_identity(data_key, report), messages=messages,
+                          attachments=attachments)
+    with transaction.atomic():
+        record(actor, "report.read", report)
+    return opened

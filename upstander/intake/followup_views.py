@@ -1,0 +1,175 @@
+"""Coming back with a receipt: the timeline, messages both ways, adding information, reporting retaliation and
+asking for a review. The receipt is checked once; after that a visit cookie (intake/visit.py) carries the key.
+
+Metadata minimisation: no address, agent or time is read or kept; a wrong receipt is throttled by a global budget
+(intake/throttle.py explains why not per address).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from upstander.audit.log import Actor
+from upstander.cases.choices import MessageDirection
+from upstander.cases.models import Report
+from upstander.intake import drafts, receipts, sealing, throttle, timeline, visit
+from upstander.intake.actions import (
+    do_add_information,
+    do_add_reporter_message,
+    do_report_retaliation,
+    do_request_review,
+)
+from upstander.intake.forms import InformationForm, MessageForm, ReceiptForm, RetaliationForm, ReviewForm
+from upstander.intake.models import Attachment
+from upstander.intake.reports import attachment_name, discard_staged
+from upstander.intake.uploads import ReporterUploadHandler
+from upstander.intake.views import add_uploads
+
+NOT_RECOGNISED = "Receipt not recognised. Check the words and try again."
+SENT_TEXT = {
+    "message": "Your message was sent.",
+    "information": "What you added was sent to the case team.",
+    "retaliation": "Thank you for telling us. The case team and the independent overseer will act on it.",
+    "review": "Your request for a review was sent.",
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def return_page(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "intake/return.html", {"form": form}, status=200 if request.method == "GET" else 400)
+    normalised = receipts.normalise(form.cleaned_data["receipt"])
+    if normalised is None:
+        form.add_error("receipt", NOT_RECOGNISED)
+        return render(request, "intake/return.html", {"form": form}, status=400)
+    charge = throttle.charge()
+    if not charge.allowed:
+        retry = timezone.localtime(charge.retry_after).strftime("%H:%M")
+        return render(request, "intake/return.html", {"form": form, "throttled": retry}, status=429)
+    key = receipts.derive(normalised)
+    report = Report.objects.filter(receipt_lookup=key.lookup, purged_on__isnull=True).first()
+    if report is None:
+        form.add_error("receipt", NOT_RECOGNISED)
+        return render(request, "intake/return.html", {"form": form}, status=400)
+    data_key = sealing.data_key_from_receipt(report, key.key)
+    throttle.refund(charge)
+    response = redirect("/report/status")
+    visit.set_cookie(response, report, data_key)
+    drafts.clear_cookie(response)
+    return response
+
+
+def _messages(v: visit.Visit) -> list[dict]:
+    files_by_message: dict[int, list[str]] = {}
+    for a in Attachment.objects.filter(report=v.report).order_by("id"):
+        files_by_message.setdefault(a.message_id or 0, []).append(attachment_name(a, v.data_key))
+    return [{"from_reporter": m.direction == MessageDirection.FROM_REPORTER, "on": m.sent_on,
+             "is_question": m.is_question, "body": sealing.decrypt_message(v.data_key, m),
+             "files": files_by_message.get(m.pk, [])}
+            for m in v.report.messages.order_by("sequence")], files_by_message.get(0, [])
+
+
+def _status(request: HttpRequest, v: visit.Visit, forms: dict | None = None, status: int = 200,
+            errors: list[str] | None = None) -> HttpResponse:
+    messages, first_files = _messages(v)
+    line = timeline.build(v.report)
+    context = {
+        "timeline": line, "messages": messages, "report_files": first_files, "report": v.report,
+        "sent": SENT_TEXT.get(request.GET.get("sent", "")), "file_errors": errors or [],
+        "message_form": MessageForm(), "information_form": InformationForm(), "retaliation_form": RetaliationForm(),
+        "review_form": ReviewForm() if line.review and line.review.open else None,
+        **(forms or {}),
+    }
+    response = render(request, "intake/status.html", context, status=status)
+    visit.set_cookie(response, v.report, v.data_key)  # renews the idle expiry
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def status_page(request: HttpRequest) -> HttpResponse:
+    v = visit.load(request)
+    if v is None:
+        return redirect("/report/return")
+    return _status(request, v)
+
+
+def _post(request: HttpRequest, form_class, form_key: str, act) -> HttpResponse:
+    v = visit.load(request)
+    if v is None:
+        return redirect("/report/return")
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _status(request, v, {form_key: form}, status=400)
+    act(v, form)
+    return redirect(f"/report/status?sent={form_key.removesuffix('_form')}")
+
+
+@never_cache
+@require_POST
+def send_message(request: HttpRequest) -> HttpResponse:
+    return _post(request, MessageForm, "message_form", lambda v, form: do_add_reporter_message(
+        actor=Actor.reporter(), report=v.report, data_key=v.data_key, body=form.cleaned_data["body"]))
+
+
+@never_cache
+@require_POST
+def report_retaliation(request: HttpRequest) -> HttpResponse:
+    return _post(request, RetaliationForm, "retaliation_form", lambda v, form: do_report_retaliation(
+        actor=Actor.reporter(), report=v.report, data_key=v.data_key, body=form.cleaned_data["body"]))
+
+
+@never_cache
+@require_POST
+def request_review(request: HttpRequest) -> HttpResponse:
+    def act(v, form):
+        try:
+            do_request_review(actor=Actor.reporter(), report=v.report, data_key=v.data_key,
+                              body=form.cleaned_data["body"])
+        except PermissionDenied:
+            pass  # the window closed between showing the form and sending it; the page shows it is closed
+
+    return _post(request, ReviewForm, "review_form", act)
+
+
+@csrf_exempt
+def add_information(request: HttpRequest) -> HttpResponse:
+    request.upload_handlers = [ReporterUploadHandler(request)]  # before the body is read; CSRF checked below
+    return _add_information(request)
+
+
+@csrf_protect
+@never_cache
+@require_POST
+def _add_information(request: HttpRequest) -> HttpResponse:
+    v = visit.load(request)
+    if v is None:
+        return redirect("/report/return")
+    form = InformationForm(request.POST)
+    if not form.is_valid():
+        return _status(request, v, {"information_form": form}, status=400)
+    staged, errors = add_uploads(request.FILES.getlist("files"), already=0)
+    if errors:
+        for s in staged:  # all or nothing, so the reporter is not left unsure which files went
+            discard_staged(s)
+        return _status(request, v, {"information_form": form}, status=400, errors=errors)
+    do_add_information(actor=Actor.reporter(), report=v.report, data_key=v.data_key, body=form.cleaned_data["body"],
+                       files=staged)
+    return redirect("/report/status?sent=information")
+
+
+@never_cache
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    response = redirect("/report/")
+    visit.clear_cookie(response)
+    drafts.clear_cookie(response)
+    return response
