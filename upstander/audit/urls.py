@@ -1,2 +1,8 @@
+from django.urls import path
+
+from upstander.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search_view, name="search"),
+]

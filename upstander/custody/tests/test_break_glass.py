@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from upstander.audit.models import AuditEvent
+from upstander.custody.break_glass import (
+    disclosures_for_report,
+    do_decide_disclosure,
+    do_open_identity,
+    do_request_disclosure,
+)
+from upstander.custody.models import DisclosureStatus, IdentityDisclosure
+from upstander.custody.tests.conftest import REPORTER_NAME
+
+REASON = "The reporter is a witness in a criminal trial and the court has ordered disclosure."
+
+
+def test_a_custodian_opens_a_sealed_identity_after_a_second_persons_approval(cast, submit, custodian, overseer):
+    report = submit()
+    request = do_request_disclosure(actor=custodian, report=report, reason=REASON)
+    assert request.status == DisclosureStatus.PENDING
+    with pytest.raises(PermissionDenied):
+        do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    identity = do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+
+    assert identity["name"] == REPORTER_NAME
+    disclosure = IdentityDisclosure.objects.get(report=report)
+    assert (disclosure.custodian, disclosure.approver, disclosure.reason) == (custodian, overseer, REASON)
+    actions = list(AuditEvent.objects.filter(action__startswith="identity.").values_list("action", flat=True))
+    assert actions == ["identity.request", "identity.approve", "identity.open"]
+
+
+def test_the_reporter_is_told_when_and_why_their_identity_was_opened_but_not_by_whom(cast, submit, custodian,
+                                                                                      overseer):
+    report = submit()
+    assert disclosures_for_report(report) == []
+    request = do_request_disclosure(actor=custodian, report=report, reason=REASON)
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+    [notice] = disclosures_for_report(report)
+    assert notice.reason == REASON
+    assert notice.text.startswith("Your identity was opened by an identity custodian on ")
+    assert set(vars(notice)) == {"opened_on", "reason"}  # nothing that names the custodian
+
+
+def test_the_custodian_cannot_approve_their_own_request(cast, submit, custodian):
+    request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
+    with pytest.raises(PermissionDenied):
+        do_decide_disclosure(actor=custodian, request=request, approve=True)
+
+
+def test_an_opened_request_cannot_be_used_again(cast, submit, custodian, overseer):
+    request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+    with pytest.raises(PermissionDenied):
+        do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+    assert IdentityDisclosure.objects.count() == 1
+
+
+def test_a_refused_request_cannot_be_opened_and_a_refusal_needs_reasons(cast, submit, custodian, overseer):
+    request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
+    with pytest.raises(ValidationError):
+        do_decide_disclosure(actor=overseer, request=request, approve=False)
+    do_decide_disclosure(actor=overseer, request=request, approve=False, note="No court order was attached.")
+    with pytest.raises(PermissionDenied):
+        do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+
+
+def test_it_refuses_a_request_without_a_real_reason(cast, submit, custodian):
+    with pytest.raises(ValidationError):
+        do_request_disclosure(actor=custodian, report=submit(), reason="because")
+
+
+def test_a_handler_cannot_ask_for_or_open_a_sealed_identity(cast, submit, handler_a, custodian, overseer):
+    """Attack: a case handler wants to know who complained and tries the break-glass actions directly, even with
+    the custodians' key bytes in hand."""
+    report = submit()
+    with pytest.raises(PermissionDenied):
+        do_request_disclosure(actor=handler_a, report=report, reason=REASON)
+    request = do_request_disclosure(actor=custodian, report=report, reason=REASON)
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    with pytest.raises(PermissionDenied):
+        do_open_identity(actor=handler_a, request=request, org_key=cast.org_keys["custodians"])
+    assert not IdentityDisclosure.objects.exists()
+
+
+def test_the_force_key_does_not_open_a_sealed_identity(cast, submit, custodian, overseer):
+    request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    with pytest.raises(PermissionDenied):
+        do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["force"])
+
+
+@pytest.fixture
+def single_custodian_policy(settings, tmp_path):
+    """A policy profile where one custodian's decision is enough."""
+    from upstander.lib import policy
+
+    base = settings.POLICY_DIR
+    profile = tmp_path / "policy"
+    (profile / "solo").mkdir(parents=True)
+    (profile / "solo" / "break_glass.toml").write_text("require_second_approval = false\n")
+    for path in base.glob("*.toml"):
+        (profile / path.name).write_bytes(path.read_bytes())
+    settings.POLICY_DIR = profile
+    settings.POLICY_PROFILE = "solo"
+    policy._load.cache_clear()
+    yield
+    policy._load.cache_clear()
+
+
+def test_where_policy_does_not_ask_for_approval_the_custodian_opens_it_alone(single_custodian_policy, cast, submit):
+    custodian = cast.users["custodian"]
+    request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
+    assert request.status == DisclosureStatus.APPROVED
+    assert do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])["name"]
