@@ -240,6 +240,10 @@ class Flag(models.Model):
     class Meta:
         indexes = [models.Index(fields=["case", "resolved_at"]), models.Index(fields=["report", "flag"])]
 
+    @property
+    def label(self) -> str:
+        return self.flag.replace("_", " ").capitalize()
+
 
 class EscalationLevel(models.TextChoices):
     SUPERVISOR = "supervisor", "Supervisor"

@@ -1,0 +1,53 @@
+"""The subject's structured history on the case page: dates, categories, severities, findings and outcomes of
+earlier allegations against the same person — never narratives. Matters on the independent route that the overseer
+has not released stay hidden from the force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from upstander.accounts.models import Role
+from upstander.cases import workflow
+from upstander.cases.choices import Route
+from upstander.cases.models import Allegation, Case, Report
+from upstander.lib.policy import category_label
+
+
+@dataclass
+class PriorAllegation:
+    came_to_attention_on: date
+    category: str
+    severity: str
+    finding: str
+    outcome: str
+    outcome_on: date | None
+    stage: str
+
+
+@dataclass
+class SubjectHistory:
+    subject: object
+    earlier: list[PriorAllegation] = field(default_factory=list)
+
+
+def for_case(case: Case, actor) -> list[SubjectHistory]:
+    subjects = {a.subject_id: a.subject for a in case.allegations.select_related("subject__unit") if a.subject_id}
+    histories = []
+    for subject in sorted(subjects.values(), key=lambda p: (p.family_name, p.given_name)):
+        earlier = Allegation.objects.filter(subject=subject).exclude(case=case).select_related("case")
+        if getattr(actor, "role", None) != Role.OVERSEER:
+            released = Report.objects.filter(case=OuterRef("case_id"), released_on__isnull=False)
+            earlier = earlier.filter(Q(case__route=Route.FORCE) | Q(Exists(released)))
+        rows = [
+            PriorAllegation(
+                came_to_attention_on=a.case.came_to_attention_on, category=category_label(a.category),
+                severity=a.get_severity_display() if a.severity else "", finding=a.get_finding_display() if a.finding else "",
+                outcome=a.get_outcome_display() if a.outcome else "", outcome_on=a.outcome_on,
+                stage=workflow.stage_label(a.case.state))
+            for a in earlier.order_by("case__came_to_attention_on", "id")
+        ]
+        histories.append(SubjectHistory(subject=subject, earlier=rows))
+    return histories
