@@ -141,7 +141,7 @@ _SAID_NO = re.compile(r"\b(?:said|say|saying|says|told \w+|shout\w*|scream\w*|ye
                       r"saying)\s+no\s*$")
 _CLAUSE_BREAK = re.compile(CLAUSE_BREAK)
 # What a joke, song, rumour or fantasy is about is not an event ("a joke about rape", "rumours that I slept with").
-_REMARK = re.compile(r"\b(?:jok\w*|banter\w*|memes?|songs?|sang|quip\w*|fantas\w*|dream\w*|gestur\w*|rumou?r\w*|"
+_REMARK = re.compile(r"\b(?:jok\w*|banter\w*|memes?|songs?|sang|quip\w*|fantas\w*|dream\w*|gestur\w*|rumou?r\w*|laugh\w*|"
                      r"gossip\w*|comment\w*|remark\w*|innuendo\w*|pun|puns)\s+(?:about|that|of|on|saying|re|like)\b"
                      r"(?:\s+[\w']+){0,6}?\s*$")
 # What someone only said they wanted, or asked for, is not an act ("said he'd like to touch her up").
@@ -158,6 +158,12 @@ _CLAIM_BEFORE = re.compile(r"\b(?:allegations?|claims?|accusations?|suggestions?
 _DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|turned out|proved|proven)(?: [\w']+){0,3}? "
                            r"(?:false|untrue|unfounded|fabricated|made up|a lie|lies|malicious|withdrawn|disproved|"
                            r"baseless|retracted)\b")
+
+
+# Talk about an act in general ("talking about groping", "laughed about rape") is a topic, not an account of one;
+# "she talked about how he groped her" is an account, and is kept.
+_TALK_ABOUT = re.compile(r"\b(?:talk\w*|chat\w*|discuss\w*|lectur\w*|debat\w*|read\w* up)\s+about\s*$")
+_PAST_TENSE = re.compile(r"^(?:[\w']*ed|had|has)\b")
 
 
 @dataclass(frozen=True)
@@ -200,9 +206,11 @@ def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], ind
         before = _clause_before(sentence, match.start())
         if rule.negatable and _negated(sentence, match.start(), match.end()):
             continue
-        if rule.remarks and _REMARK.search(before):
+        if rule.remarks and (_REMARK.search(before) or (_TALK_ABOUT.search(before) and not
+                                                         _PAST_TENSE.match(match.group(0)))):
             continue
-        if rule.wishes and _WISH.search(before):
+        # A wish takes a bare verb ("said he'd touch her"); "he'd touched her" and "he'd had sex" are past events.
+        if rule.wishes and _WISH.search(before) and not _PAST_TENSE.match(match.group(0)):
             continue
         if compiled.before is not None and compiled.before.search(before):
             continue

@@ -24,6 +24,7 @@ PERSON = alt(PRONOUN, r"(?:a|an|the|my|his|two|one of the|another|several|some|o
 
 # Partners and former partners: domestic abuse is abuse by someone "personally connected".
 PARTNER = alt(
+    r"(?:she|i|he) (?:left|split (?:up )?(?:with|from)|broke up with|separated from) (?:him|her|me)",
     r"wife", r"husband", r"ex(?:-?(?:wife|husband|partner|girlfriend|boyfriend|fianc\w+))?", r"ex's", r"exes",
     r"(?:his|her|my) partner", r"partners?", r"girlfriend", r"boyfriend", r"gf", r"bf", r"spouse", r"fianc\w+",
     r"missus", r"other half", r"common[- ]law", r"(?:mother|father) of (?:his|her|my|their) (?:child|children|kids)",
@@ -37,7 +38,7 @@ INTIMATE = alt(
     "breasts?", "boobs?", "tits?", "chest", "nipples?", "bum", "bottom", "backside", "arse", "ass", "butt",
     "buttocks", "crotch", "groin", "genitals?", "genitalia", "privates", "private (?:parts?|area)", "intimate (?:parts?|area)",
     "vagina", "vulva", "fanny", "pussy", "penis", "dick", "cock", "willy", "balls", "testicles", "erection",
-    "between (?:my|her|his|their) legs", r"(?:inner |upper )?thighs?", "down there", "bits",
+    "between (?:my|her|his|their|the) legs", r"(?:inner |upper )?thighs?", "down there", "bits",
 )
 # Parts whose touching is sexual when stroked or rubbed rather than grabbed.
 BORDERLINE = alt("legs?", "knees?", "waist", "hips?", "lower back", "neck", "body", "stomach", "belly")
@@ -62,7 +63,8 @@ COERCION = alt(
     r"non[- ]?consensual", r"(?:didn't|did not|never|couldn't|could not|wasn't able to|unable to|can't|too \w+ to|not) "
     r"(?:consent\w*|agree\w*|want\w*)", r"no consent", r"said no", r"say no", r"saying no", r"told him (?:no|to stop)",
     r"said stop", r"asked him to stop", r"begg\w+", r"scream\w*", r"cr(?:y|ied|ying)", r"froze", r"frozen", r"pinn\w+",
-    r"held (?:me|her|him) down", r"on top of (?:me|her)", r"wouldn't stop", r"didn't stop", r"did not stop",
+    r"held (?:me|her|him) down", r"on top of (?:me|her)", r"(?:get|got|getting|run|ran) away", r"escap\w*",
+    r"fought (?:him |her )?off", r"fight (?:him |her )?off", r"push(?:ed)? (?:him|her) (?:off|away)", r"wouldn't stop", r"didn't stop", r"did not stop",
     r"kept going", r"unconscious", r"asleep", r"passed out", r"sleeping", r"drunk", r"intoxicated", r"drugged",
     r"spiked", r"out of it", r"or else", r"or (?:he|she)(?:'d| would| will|'ll)", r"unless", r"if (?:i|she|he|they) "
     r"(?:didn't|did not|don't|refused|wouldn't)", r"otherwise", r"in (?:exchange|return) for", r"for (?:not|dropping|letting)",
@@ -106,6 +108,7 @@ NEGATOR = alt(
     r"not", r"never", r"no", r"nobody", r"no one", r"none of (?:them|us)", r"nothing", r"without", r"neither", r"nor",
     r"\w+n't", r"didnt", r"doesnt", r"dont", r"wasnt", r"werent", r"isnt", r"arent", r"hasnt", r"havent",
     r"hadnt", r"wouldnt", r"couldnt", r"cant", r"cannot", r"wont", r"aint", r"den(?:y|ies|ied|ying)",
+    r"false", r"fake", r"bogus", r"malicious",
     r"at no (?:point|time|stage)", r"fals(?:e|ely) (?:accused|accusing|claimed|claiming|alleged|alleging)",
     r"(?:made up|invented|fabricated|lied about|retracted|withdrew|withdrawn|dropped) (?:the |her |his |my |a |an |that )?"
     r"(?:claim|allegation|story|accusation|complaint|report)s? (?:that|of|about)",

@@ -48,6 +48,7 @@ CONTACT = alt(
     r"fondl\w*", r"caress\w*", r"felt", r"feel\w*", r"kiss\w*", r"lick\w*", r"cupp?\w*", r"patt?\w*", r"press\w*",
     r"grind\w*", r"ground", r"poke?d?", r"prodd?\w*", r"brush\w*", r"spank\w*", r"bit", r"bite?s?", r"tickl\w*",
     r"(?:put|placed|stuck|shoved|forced|pushed|slid|ran|moved|reached|slipped|had|kept) (?:his|her|a|their) (?:hands?|fingers?|tongue)",
+    r"(?:put|placed|pressed|held|pushed|pulled) (?:it|them|my hand|her hand|my hands|her hands)",
     r"hands? (?:was |were )?(?:on|in|inside|down|up|under|over|between|all over)",
 )
 SOFT_CONTACT = alt(r"touch\w*", r"rub\w*", r"strok\w*", r"caress\w*", r"fondl\w*", r"squeez\w*", r"feel\w*",
@@ -72,11 +73,11 @@ SSO_RULES = [
     Rule("SA'd", (SSO,), r"\b(?:sa'?d|sa'?ing)\b"),
     Rule("statute or unit slang", (SSO,), r"\b(?:s\.? ?[1-4]|section [1-4]) (?:soa|sexual offences act)\b|"
          r"\brasso (?:job|case|offence|allegation)|\b(?:taken|referred|went|go|attended) to (?:the )?(?:sarc|haven)\b|"
-         r"\bearly evidence kit\b|\bassault by penetration\b|\bnon[- ]?consensual (?:sex|sexual|intercourse|touching|"
+         r"\bearly evidence kit\b|\bassault\w* by penetration\b|\bnon[- ]?consensual (?:sex|sexual|intercourse|touching|"
          r"kiss\w*|contact)", negatable=True),
     Rule("penetration", (SSO,), r"\b(?:digital(?:ly)? )?penetrat\w+ (?:me|her|him|them|us|with|vaginally|anally|"
          r"orally|digitally)|\bdigital(?:ly)? penetrat\w+"),
-    Rule("fingered", (SSO,), r"\bfinger(?:ed|ing)? (?:me|her)\b(?! (?:as|for|out))|"
+    Rule("fingered", (SSO,), rf"\bfinger(?:ed|ing)? {PERSON}\b(?! (?:as|for|out))|"
          r"\b(?:put|stuck|pushed|forced|shoved|inserted) (?:his|a|their) fingers? (?:in|inside|into|up)\b"),
     Rule("groped, fondled, molested", (SSO,), r"\b(?:grop\w*|fondl\w*|(?<!non-)(?<!non )molest\w*|copp?(?:ed|ing)? a feel)\b",
          remarks=True, wishes=True),
@@ -87,28 +88,36 @@ SSO_RULES = [
          r"unconscious|passed out|sexual\w*|bed|vulnerable))", remarks=True),
     Rule("hands all over", (SSO,), r"\bhands? (?:were |was )?all over (?:me|her|him|them|the)|\bwandering hands\b|"
          r"\b(?:was|were|got|get|is) all over (?:me|her)\b|\bhands everywhere\b|"
-         r"\bcouldn't keep his hands (?:off|to himself)|\btouchy[- ]?feely\b|\b(?:inappropriate(?:ly)?|unwanted|"
+         r"\bcouldn't keep his hands (?:off|to himself)|\bhandsy\b|\btouchy[- ]?feely\b|\b(?:inappropriate(?:ly)?|unwanted|"
          r"sexual|intimate) (?:physical )?(?:touch\w*|contact|fondl\w*|kiss\w*)|\btouch\w* (?:[\w'-]+ ){0,5}?(?:"
          r"inappropriately|sexually|intimately|indecently|without (?:my|her|his|their) consent|against (?:my|her) will)",
          remarks=True, wishes=True),
     # Touching a sexual part of the body, or a hand inside or under clothing.
     Rule("contact with intimate part", (SSO,), rf"\b{CONTACT}{_NEAR}(?:(?:my|her|his|their|the|a|one of|on the|"
          rf"on her|on my|in the|in her|in my|at my|at her|\w+'s) )?{INTIMATE}\b", remarks=True, wishes=True),
-    Rule("contact with thigh or leg", (SSO,), rf"\b{SOFT_CONTACT}{_NEAR}(?:my|her|his|their) {BORDERLINE}\b",
+    Rule("contact with thigh or leg", (SSO,), rf"\b{SOFT_CONTACT}{_NEAR}(?:my|her) {BORDERLINE}\b",
          remarks=True, wishes=True),
-    Rule("hand under clothing", (SSO,), rf"\b(?:hands?|fingers?|\w+ed|put it|it)(?: \w+){{0,2}} (?:up|down|inside|under|"
-         rf"in|into|beneath) (?:my|her|his|their|the|a|an)(?: [\w']+){{0,2}}? {CLOTHING}\b", remarks=True, wishes=True),
+    # A hand under or inside clothing ("hand down the front of my jeans"); filming up a skirt is not contact.
+    Rule("hand under clothing", (SSO,), rf"\b(?:hands?|fingers?|reach\w*|slipp?\w*|slid|stuck|put it|got)(?: [\w']+){{0,2}} "
+         rf"(?:up|down|inside|under|in|into|beneath) (?:[\w']+ ){{0,4}}?{CLOTHING}\b|\b(?:put|stuck|slid|shoved|forced|"
+         r"pushed|slipped) (?:his|a) (?:hands?|fingers?) (?:inside|in)(?: (?:me|her|them))?(?=[ .,;!]|$)(?! (?:the|a|his|"
+         r"my|her|their|its|your) )", remarks=True, wishes=True),
     Rule("pressed himself against", (SSO,), rf"\b(?:rubb\w*|press\w*|ground|grind\w*|push\w*) (?:(?:him|her)self|his "
          rf"(?:body|crotch|groin|erection|penis|hips)|{INTIMATE}) (?:up )?(?:against|into|onto|on)\b|"
          r"\bgrinding (?:on|against|up)\b", remarks=True, wishes=True),
     Rule("undressed", (SSO,), rf"\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|undid|undo\w*|unbutton\w*|"
-         rf"unzip\w*|lift\w*|remov\w*) (?:down |off |up )?(?:my|her) (?:{CLOTHING}|belt|zip|flies)(?: \w+)? "
-         rf"(?:down|off|up|open)\b|\bundress\w* (?:me|her)\b|\b(?:tried|try|trying|attempt\w*) to (?:undress|"
+         rf"unzip\w*|lift\w*|remov\w*|slid|push\w*) (?:down |off |up )?(?:my|her) (?:{CLOTHING}|belt|zip|flies)(?: \w+)? "
+         rf"(?:down|off|up|open)\b|\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|remov\w*|slid|lift\w*) "
+         r"(?:down|off|up) (?:my|her) (?:[\w']+ )?(?:clothes|underwear|knickers|pants|panties|bra|skirt|dress|top|"
+         r"trousers|jeans|tights|shirt|nightie)\b|\b(?:unzip\w*|undid|undo\w*|unbutton\w*|unhook\w*|unfasten\w*) "
+         r"(?:my|her) (?:jeans|trousers|bra|dress|top|shirt|blouse|flies|belt|zip|fly)\b|\b(?:remov\w*|took|tak\w*) "
+         r"(?:off )?(?:my|her) (?:underwear|knickers|pants|panties|bra)\b|\bundress\w* (?:me|her)\b|\b(?:tried|try|trying|attempt\w*) to (?:undress|"
          r"undo|unbutton|unzip) (?:me|her|my|her)\b|\b(?:ripp\w*|tore) (?:my|her) (?:clothes|top|dress|underwear)",
          remarks=True, wishes=True),
     Rule("kiss forced or tried", (SSO,), rf"\bkiss\w* (?:{PERSON} )?(?:[\w']+ ){{0,3}}(?:against (?:my|her|his) will|"
          r"without (?:my|her|his)? ?consent|on the (?:mouth|lips|neck)|(?:my|her) (?:neck|mouth|lips|body|ear))|"
-         rf"\b(?:tried|try|tries|trying|attempt\w*|lunged|went) (?:[\w']+ )?to kiss\b|\bforc\w* (?:a )?kiss\w*|"
+         rf"\b(?:tried|try|tries|trying|attempt\w*|lunged|went) (?:[\w']+ )?to kiss\b(?! (?:me |her |him )?on the cheek)|"
+         r"\bsnog\w*|\bforc\w* (?:a )?kiss\w*|"
          rf"\bforc\w* (?:me|her|him) to kiss|\bforc\w* (?:his|her) tongue|\bkiss(?:ed|ing) (?:me|her)\b(?! on the cheek)|"
          rf"\bkissed {PERSON}(?=[ .,;!]|$)(?! on the cheek)",
          remarks=True, wishes=True),
@@ -191,16 +200,29 @@ VIOLENCE_RULES = [
          r"\b(?:knocked|beaten|left|lay|lying|found|rendered|until (?:he|she|i|they) (?:was|were)) (?:[\w']+ )?"
          r"unconscious\b|\bcoma\b|"
          r"\bknock\w* (?:[\w']+ )?(?:out cold|out)\b(?! of)|\bknocked (?:him|her|me|them|\w+) out\b|\bstitches\b|"
-         r"\b(?:taken|rushed|went|go|admitted|ended up|ending up|put \w+|left \w+|needed|taken straight) (?:to |in )?"
-         r"(?:the )?(?:hospital|a&e|a and e|intensive care|icu)\b|\bhospitali[sz]\w*|\bintensive care\b|"
          r"\binternal (?:injuries|bleeding)|\bserious(?:ly)? (?:injur\w*|hurt|wound\w*)|\blife[- ]changing|"
          r"\bbrain (?:injury|damage)|\blost (?:[\w']+ )?(?:teeth|tooth|an eye|consciousness)|\bblack and blue\b|"
-         r"\bcovered in (?:blood|bruises)|\bbleeding (?:heavily|badly|from (?:his|her|my|the) head)|\bblack eyes?\b"),
+         r"\bcovered in (?:blood|bruises)|\bbleeding (?:heavily|badly|from (?:his|her|my|the) head)|"
+         r"\bbleed(?:ing)? on the brain|\bbrain (?:bleed|haemorrhage|hemorrhage)"),
+    # Hospital after violence; "in hospital with stress" is not an injury.
+    Rule("hospital", (VIOLENCE,), r"\b(?:taken|rushed|went|go|admitted|ended up|ending up|put [\w']+|left [\w']+|needed|"
+         r"taken straight) (?:to |in )?(?:the )?(?:hospital|a&e|a and e|intensive care|icu)\b|\bhospitali[sz]\w*|"
+         r"\bintensive care\b", after=r"(?:with|for|because of|due to) (?:[\w']+ )?(?:stress|anxiety|depression|panic|"
+         r"exhaustion|a breakdown|mental|chest pains?|an illness|illness|covid|flu)"),
+    # Blunt objects used as weapons ("smashed a bottle over his head").
+    Rule("improvised weapon", (VIOLENCE,), r"\b(?:smash\w*|broke|hit\w*|struck|strik\w*|beat\w*|attack\w*|threaten\w*|"
+         r"bashed|whack\w*|clubb\w*) (?:[\w']+ ){0,5}?(?:with|over|on|across) (?:a|an|the|his|her|my) (?:[\w']+ )?"
+         r"(?:bottle|glass|chair|brick|bat|torch|stick|rock|stone|bar|pipe|iron|spanner|hammer|baton|plank|"
+         r"fire extinguisher|radio|cuffs|handcuffs)\b|\b(?:smash\w*|broke|brought|swung|threw|thrown) (?:a|an|the|his|her) "
+         r"(?:[\w']+ )?(?:bottle|glass|chair|brick|bat|torch|stick|rock|stone|bar|pipe|hammer|baton) (?:over|on|across|"
+         r"into|at) (?:[\w']+ ){0,2}?(?:head|face)"),
     Rule("strangulation", (VIOLENCE,), r"\bstrangl\w*|\bthrottl\w*|\bchok(?:ed|ing|es|e)\b(?! (?:up|on (?:his|her|my|a|"
          r"the) (?:food|drink|words|tea|coffee|sandwich))| back)|\bchoke ?holds?\b|\bneck ?holds?\b|\bheadlock\b|"
          r"\b(?:hands?|arms?|knee|fingers) (?:[\w']+ )?(?:round|around|on|across) (?:my|his|her|their|the \w+'s|\w+'s) "
          r"(?:neck|throat)|\bby the (?:throat|neck)\b|\bknelt on (?:[\w']+ ){0,2}(?:neck|chest)|"
-         r"\b(?:couldn't|could not|can't|cannot|unable to) breathe\b|\bsuffocat\w*|\bsmother\w*|"
+         r"\b(?:couldn't|could not|can't|cannot|unable to) breathe\b|\b(?:press\w*|squeez\w*|grabb\w*|knelt|kneel\w*|"
+         r"stood|sat|stamp\w*) on (?:his|her|my|their|the [\w']+|[\w']+'s) (?:neck|throat)|\buntil (?:he|she|i|they) "
+         r"(?:passed out|went limp|lost consciousness|stopped breathing|turned blue)|\bsuffocat\w*|\bsmother\w*|"
          r"\bnon[- ]fatal strangulation\b|\bnfs\b"),
     Rule("repeated or savage blows", (VIOLENCE,), rf"\b{_BLOW} (?:{_VICTIM} )?(?:[\w']+ ){{0,4}}(?:repeatedly|again and "
          r"again|over and over|several times|multiple times|\d+ times|many times|until|while (?:he|she|i|they) "
@@ -218,6 +240,9 @@ VIOLENCE_RULES = [
          r"\bmurder\w*|\bmanslaughter\b|\bnearly killed\b|\bthreat\w* (?:[\w']+ ){0,2}to (?:kill|stab|shoot|murder)|"
          r"\b(?:going to|gonna|will|i'll|i'd|he'd|he'll) (?:kill|stab|shoot|murder) (?:me|you|her|him|them)\b",
          after=alt("time", "yourself", "myself", "himself", "herself")),
+    Rule("death after force", (VIOLENCE,), r"\b(?:died|dead|death|killed|passed away)\b",
+         context=r"\b(?:fight\w*|restrain\w*|assault\w*|punch\w*|hit|attack\w*|struggl\w*|arrest\w*|tasered|stabb\w*|"
+                 r"shot|beat\w*|kick\w*|custody|pursuit|chase)", after=r"(?:laughing|of (?:boredom|embarrassment))"),
     Rule("statute slang", (VIOLENCE,), r"\b(?:gbh|abh|s ?18|s ?20|s ?47|section (?:18|20|47)|wounding|grievous bodily "
          r"harm|actual bodily harm|attempted murder)\b"),
 ]
@@ -232,7 +257,8 @@ _ABUSE = alt(
     r"tak\w* (?:my|her|his) (?:money|wages|card|phone|keys|passport)", r"take the (?:children|kids)",
     r"turn(?:ing|s|ed)? up at (?:her|my|his)", r"broke (?:my|her|his)", r"hurt\w*", r"non-?mol\w*", r"restraining order",
     r"injunction", r"protection order", r"sexual(?:ly)? assault\w*", r"knife", r"guns?", r"weapon", r"throat",
-    r"neck", r"look\w* up (?:her|his|my)", r"new address", r"follow\w*", r"stranglehold",
+    r"neck", r"look\w* up (?:her|his|my)", r"new address", r"follow\w*", r"stranglehold", r"refuge",
+    r"driv\w* past", r"turn\w* up", r"texts? (?:her|me) (?:constantly|all the time|abuse)",
 )
 DOMESTIC_RULES = [
     # Domestic abuse named directly, in words or in the police's shorthand.
@@ -275,9 +301,16 @@ CORRUPTION_RULES = [
                  r"not (?:arrest|charge|prosecute|report|nick|search)\w*|let\w* (?:him|her|them|me|\w+) off|leav\w* "
                  r"(?:him|her|them|us) alone|tip\w* (?:him|her|them) off|information|intel\w*|details|names?|addresses|"
                  r"records|checks?|warn\w*|keep\w* quiet)|\bwarrant card\b|\bin return for\b"),
+    Rule("paid off, gifts", (CORRUPTION,), r"\bpaid (?:off )?by (?:a|an|the|local|some|his) |\bpaid (?:him|her|them) off\b|"
+         r"\bon (?:the|a|his) [\w']+'?s? payroll\b|\b(?:accept\w*|took|tak\w*|receiv\w*|get|gets|got|getting) "
+         r"(?:[\w']+ ){0,2}(?:gifts?|free [\w']+|hospitality|holidays?|cash|money|payments?|envelopes?) (?:from|off)\b|"
+         r"\ba cut of\b|\b(?:share|percentage) of the (?:money|profits|takings|cash)"),
     Rule("leaked information", (CORRUPTION,), r"\bleak\w* (?:[\w']+ ){0,3}(?:information|info|intel\w*|details|names?|"
          r"files?|footage|statements?|documents?|to (?:the press|a journalist|the media|a gang|criminals|his|her|a))|"
-         r"\btip(?:ped|s|ping)? (?:[\w']+ ){0,2}off\b|\bpass(?:ed|ing|es)? (?:on )?(?:police |confidential )?(?:information|"
+         r"\btip(?:ped|s|ping)? (?:[\w']+ ){0,2}off\b|\bwarn\w* (?:[\w']+ ){0,3}(?:about|that|of) (?:[\w']+ ){0,4}?"
+         r"(?:raid|warrant|search|arrest|operation|investigation|surveillance)s?\b|\b(?:gave|give|giving|passed|handed|"
+         r"sent|told) (?:[\w']+ ){0,2}(?:the )?(?:address|details|name|location|whereabouts|identity) of (?:a|the) "
+         r"(?:witness|victim|informant|complainant|source|protected)|\bpass(?:ed|ing|es)? (?:on )?(?:police |confidential )?(?:information|"
          r"intel\w*|details|names?) (?:to|about)|\bs(?:old|ell\w*) (?:[\w']+ ){0,2}(?:information|intel\w*|details|data|"
          r"records|names)|\b(?:gave|give|giving|shared|sharing|passed) (?:[\w']+ ){0,2}(?:confidential|police|intel\w*|"
          r"information|details|data) (?:to|with) (?:his|her|a|the) (?:[\w']+ )?(?:friend|mate|cousin|brother|family|gang|"
@@ -286,7 +319,9 @@ CORRUPTION_RULES = [
     Rule("looked someone up", (CORRUPTION,), r"\b(?:look\w*|ran|run\w*|did|search\w*|check\w*) (?:up )?(?:a |the )?"
          r"(?:pnc |police |intel )?(?:checks? )?(?:on )?(?:his|her) (?:ex|new partner|neighbou?r|girlfriend|boyfriend|"
          r"wife|husband|partner|date|friend|daughter's boyfriend)"),
-    Rule("drugs and exhibits", (CORRUPTION,), r"\b(?:deal\w*|sell\w*|sold|supply\w*|suppli\w*|stole|steal\w*|"
+    Rule("drugs and exhibits", (CORRUPTION,), r"\b(?:sell\w*|sold|stole|steal\w*|pocket\w*|kept|keep\w*|took|tak\w*) "
+         r"(?:[\w']+ ){0,2}(?:confiscated|seized|stolen|recovered|found|lost) (?:property|goods|[\w']+)|"
+         r"\b(?:deal\w*|sell\w*|sold|supply\w*|suppli\w*|stole|steal\w*|"
          r"pocket\w*|kept|keeping|skim\w*|took|taking|help\w* (?:him|her)sel(?:f|ves) to) (?:[\w']+ ){0,3}(?:drugs|"
          r"cannabis|cocaine|coke|weed|heroin|pills|ketamine|mdma|class a|the (?:cash|money)|seized|exhibits?|"
          r"from (?:the )?(?:raid|evidence|exhibits|property|seizure))|\bplant(?:ed|ing|s)? (?:[\w']+ ){0,2}(?:drugs|"
@@ -306,12 +341,32 @@ _SLUR = alt(
     r"retard(?:s|ed)?", r"spastics?", r"spaz", r"mongs?", r"cripples?", r"paedos? (?:gays?)", r"half[- ]castes?",
     r"darkies?", r"jungle bunn(?:y|ies)", r"sand ?n\w+", r"ching[- ]chong", r"lezzas?", r"lesbos?",
 )
-_GROUP = alt(r"black", r"asian", r"white", r"muslims?", r"jewish", r"jews?", r"sikhs?", r"hindus?", r"gay", r"lesbian",
+_GROUP = alt(r"roma", r"romany", r"gypsies", r"travellers", r"sikh", r"arab", r"somali", r"nigerian", r"eastern european",r"black", r"asian", r"white", r"muslims?", r"jewish", r"jews?", r"sikhs?", r"hindus?", r"gay", r"lesbian",
              r"bi(?:sexual)?", r"trans(?:gender)?", r"disabled", r"a woman", r"female", r"a girl", r"pregnant", r"deaf",
              r"blind", r"autistic", r"dyslexic", r"foreign", r"polish", r"irish", r"romanian", r"a traveller",
              r"traveller", r"gypsy", r"pakistani", r"indian", r"african", r"chinese", r"mixed race", r"a mum",
              r"a mother", r"pretty", r"blonde", r"catholic", r"christian", r"religious", r"immigrants?", r"refugees?")
+_PEOPLE = alt(r"people", r"officers?", r"m[ae]n", r"wom[ae]n", r"lads", r"folk", r"famil(?:y|ies)", r"communit(?:y|ies)",
+               r"colleagues?", r"staff", r"recruits?", r"victims?", r"kids", r"lot", r"ones")
+# Degrading claims about a group ("Black people are naturally more violent", "the Asian officers can't be trusted").
+_DEROGATORY = alt(r"are (?:all |naturally |just |always |only |more |less |too )?(?:[\w']+ )?(?:violent|criminals?|"
+                  r"lazy|thieves|liars|dirty|stupid|thick|animals|terrorists|scroungers|useless|dangerous|aggressive|"
+                  r"a problem|trouble|the problem|not to be trusted|untrustworthy)", r"can't be trusted",
+                  r"cannot be trusted", r"stick together", r"all the same", r"should (?:go|be sent) (?:back|home)",
+                  r"don't belong", r"do not belong", r"aren't welcome", r"are not welcome", r"burden",
+                  r"shouldn't be (?:in|allowed)", r"men in dresses", r"looks? like a (?:terrorist|bomber)",
+                  r"looked like a (?:terrorist|bomber)", r"should retire", r"unnatural", r"disgusting", r"perverts?")
 DISCRIMINATION_RULES = [
+    Rule("degrading a group", (DISCRIMINATION,), rf"\b(?:the |all |those |these |them )?{_GROUP} (?:{_PEOPLE} )?"
+         rf"(?:[\w']+ ){{0,3}}?{_DEROGATORY}|\b(?:muslims?|jews?|jewish|sikhs?|hindus?|blacks|asians|gays|immigrants|"
+         rf"foreigners|travellers|gypsies|roma|trans (?:women|men|people)|disabled people) (?:[\w']+ ){{0,3}}?"
+         rf"(?:are|all|should|can't|cannot|always|never|don't|just)\b|\b(?:deaf|blind|disabled|autistic|dyslexic) "
+         rf"(?:[\w']+ ){{0,4}}{_DEROGATORY}"),
+    Rule("religion mocked with food or dress", (DISCRIMINATION,), r"\b(?:muslims?|jews?|jewish|sikhs?|hindus?)\b",
+         context=r"\b(?:pork|bacon|ham|sausages?|alcohol|beer|turban|hijab|headscarf|kippah|beard)\b.*\b(?:joke|laugh|"
+                 r"made|forc\w*|mock\w*|pull\w*|take|took|off|remove\w*)\b|\b(?:joke|laugh|made|forc\w*|mock\w*|"
+                 r"pull\w*|take|took|remove\w*)\b.*\b(?:pork|bacon|ham|sausages?|alcohol|beer|turban|hijab|headscarf|"
+                 r"kippah)\b"),
     Rule("named directly", (DISCRIMINATION,), r"\b(?:racis\w+|racial(?:ly)?|race hate|hate crimes?|homophob\w*|"
          r"transphob\w*|biphob\w*|sexis\w+|misogyn\w*|anti-?semit\w*|islamophob\w*|xenophob\w*|ableis\w*|bigot\w*|"
          r"discriminat\w*|prejudic\w*|slurs?|n[- ]word|monkey (?:noises|chants|sounds|gestures)|misgender\w*|"
@@ -319,7 +374,7 @@ DISCRIMINATION_RULES = [
          after=alt(r"training", r"awareness", r"policy", r"workshop", r"course", r"module", r"champion", r"network"),
          before=r"\b(?:accus\w*|call\w*) (?:me|him|her|them|us) (?:of being |a |an )?$"),
     Rule("slurs", (DISCRIMINATION,), rf"\b{_SLUR}\b", remarks=False),
-    Rule("because of who they are", (DISCRIMINATION,), rf"\bbecause (?:i'?m|i am|she'?s|she is|he'?s|he is|they'?re|"
+    Rule("because of who they are", (DISCRIMINATION,), rf"\bbecause (?:(?:[\w']+ ){{1,3}}?(?:was|were|is|are|being)|i'?m|i am|she'?s|she is|he'?s|he is|they'?re|"
          rf"they are|we'?re|we are|i was|she was|he was|they were|of (?:my|her|his|their|our)(?: \w+)?) (?:a |an )?"
          rf"(?:{_GROUP}|race|religion|colou?r|skin|sexuality|gender|disability|accent|faith|ethnicity|nationality|sex|"
          r"age|hijab|turban|background|orientation)\b"),
@@ -330,9 +385,9 @@ DISCRIMINATION_RULES = [
          r"(?:a )?(?:tea|coffee|sandwich)|\bmaternity\b|\b(?:muslims?|jews?|blacks|asians|gays|immigrants|"
          r"foreigners) (?:are|all|should)\b|\bcalled (?:me|her|them|\w+) (?:a |an )?(?:slag|slut|whore|bitch|tart|"
          r"skank|cow|hoe)s?\b|\bcalled (?:me|her|us|them|\w+) (?:a |an )?(?:[\w']+ )?(?:terrorists?|bombers?)\b"),
-    Rule("mocked who they are", (DISCRIMINATION,), r"\b(?:mock\w*|mimic\w*|laugh\w* at|impersonat\w*|pull\w* off|"
+    Rule("mocked who they are", (DISCRIMINATION,), r"\b(?:mock\w*|mimic\w*|imitat\w*|laugh\w* at|impersonat\w*|pull\w* off|take|took|"
          r"ripp?\w* off|tore off|jok\w* about|abus\w*|insult\w*) (?:[\w']+ ){0,3}(?:stammer|stutter|disabilit\w*|wheelchair|"
-         r"limp|hearing aid|autism|dyslexia|accent|religion|faith|hijab|turban|headscarf|kippah|skull ?cap|prayer|"
+         r"limp|hearing aid|autism|dyslexia|accents?|religion|faith|hijab|turban|headscarf|kippah|skull ?cap|prayer|"
          r"skin colou?r|sexuality|race)\b"),
 ]
 
@@ -344,8 +399,11 @@ SELF_HARM_RULES = [
          r"(?:my|her|him|them)sel(?:f|ves)\b|\boverdos\w*|\bod'?d\b|\b(?:don't|do not|didn't|dont) want to "
          r"(?:be here|be alive|live|go on|wake up|exist)|\b(?:want|wanted|wanting|wish|wished) (?:[\w']+ )?to die\b|"
          r"\bwish (?:i|she|he) (?:was|were) dead|\bbetter off (?:without me|dead|without her|without him)|"
-         r"\bno (?:point|reason) (?:in )?(?:living|going on|carrying on|being alive)|\bcan'?t (?:go on|carry on "
-         r"living|see a way out|cope any ?more)|\bjump(?:ed|ing)? (?:off|in front of)|\bhang (?:my|her|him)self|"
+         r"\bno (?:point|reason) (?:in )?(?:living|going on|carrying on|being alive)|\b(?:see|is) (?:any|no|the) point "
+         r"(?:in )?(?:living|going on|carrying on|being alive|being here)|\b(?:step\w*|jump\w*|throw\w* (?:my|her|him)"
+         r"self) (?:out )?in front of (?:a |the )?(?:train|bus|lorry|car|traffic)|\bstockpil\w*|\bsaving up (?:my |her )?"
+         r"(?:pills|tablets)|\b(?:wrote|written|writing|left) (?:a )?(?:suicide |goodbye )?note for|\bcan'?t (?:go on|carry on "
+         r"living|see a way out|cope any ?more)|\bjump(?:ed|ing)? (?:off (?:a|the) (?:bridge|roof|building|cliff)|in front of)|\bhang (?:my|her|him)self|"
          r"\bthoughts (?:of|about) (?:ending|dying|death|not being here)|\b(?:not|isn't|is not) worth living|"
          r"\bnot (?:want|wanting) to be alive", after=alt("prevention", "awareness", "training", "policy", "course",
                                                          "statistics", "to the", "of the", "the meeting", "the call")),
