@@ -1,2 +1,10 @@
+from django.urls import path
+
+from upstander.oversight import views
+
 app_name = "oversight"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("statistics/", views.statistics, name="statistics"),
+]
