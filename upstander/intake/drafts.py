@@ -73,8 +73,8 @@ def _context(public_id: UUID) -> bytes:
 
 def purge_expired() -> int:
     """Delete expired drafts (secure_delete overwrites them). Cheap; run on every new draft and by the sweeper."""
-    deleted, _ = Draft.objects.filter(expires_at__lt=timezone.now()).delete()
-    return deleted
+    _, per_model = Draft.objects.filter(expires_at__lt=timezone.now()).delete()
+    return per_model.get(Draft._meta.label, 0)
 
 
 def create() -> OpenDraft:

@@ -1,0 +1,55 @@
+"""The reporter's timeline follows the case through the real workflow actions, in plain language, with what happens
+next and by when; the review form appears only while a review can be asked for."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from upstander.cases import actions
+from upstander.intake.models import ReporterRequest
+from upstander.intake.tests.conftest import come_back, report_for
+from upstander.intake.timeline import build
+
+
+def _status(receipt: str) -> str:
+    visitor = Client()
+    come_back(visitor, receipt)
+    return visitor
+
+
+def test_the_timeline_tells_the_reporter_each_step_and_the_next_deadline(reporter, cast):
+    journey = reporter()
+    report = report_for(journey.receipt)
+    handler = cast.users["handler_a"]
+    case = actions.do_open_case(actor=handler, report=report)
+    actions.do_acknowledge(actor=handler, case=case)
+    report.refresh_from_db()
+    line = build(report)
+    assert [e.text for e in line.entries] == [
+        "We have received your report.",
+        "We have confirmed to you that your report arrived and is being looked at."]
+    assert line.next_steps and line.next_steps[0].text.startswith("The team should")
+    assert line.review is None
+
+    allegation = actions.do_add_allegation(actor=handler, case=case, category="bullying")
+    actions.do_assess_allegation(actor=handler, allegation=allegation, severity="misconduct")
+    actions.do_record_assessment(actor=handler, case=case)
+    actions.do_route(actor=handler, case=case, route="local_handling")
+    actions.do_record_outcome(actor=handler, allegation=allegation, outcome="management_action")
+    actions.do_send_outcome(actor=handler, case=case)
+
+    visitor = _status(journey.receipt)
+    page = visitor.get("/report/status").content.decode()
+    for text in ("Someone has assessed how serious your report is", "dealt with by the force without a formal "
+                 "investigation", "Management action will be taken.", "You can ask for a review of the outcome until"):
+        assert text in page, text
+    assert "recording" not in page.lower().split("timeline", 1)[1].split("messages", 1)[0]  # no internal decisions
+    assert visitor.post("/report/status/review", {"body": "The outcome does not reflect what happened."}).status_code == 302
+    assert ReporterRequest.objects.filter(report=report, kind="review").exists()
+
+
+def test_there_is_no_review_form_before_an_outcome(reporter):
+    visitor = _status(reporter().receipt)
+    assert "Ask for a review" not in visitor.get("/report/status").content.decode()
+    visitor.post("/report/status/review", {"body": "Please review."})
+    assert not ReporterRequest.objects.filter(kind="review").exists()
