@@ -91,3 +91,20 @@ def test_it_refuses_an_account_with_no_roster_entry_because_independence_cannot_
     case = _with_allegation(opened, handler_a, roster)
     with pytest.raises(Refused, match="not linked to a roster entry"):
         actions.do_assign(actor=handler_a, case=case, role="assessor", user=cast.users["overseer"])
+
+
+def test_on_the_synthetic_force_an_assessor_from_the_subjects_chain_of_command_is_refused_with_the_reason(db):
+    from upstander.accounts.actions import do_create_staff_user
+    from upstander.cases.models import Allegation
+    from upstander.testing.personas import create_cast
+    from upstander.worldgen.generate import generate
+
+    generate(200, 2, 11, progress=False)
+    overseer = create_cast(names=[("overseer", "overseer")]).users["overseer"]
+    allegation = (Allegation.objects.filter(case__closed_on__isnull=True, subject__line_manager__isnull=False)
+                  .select_related("case", "subject__line_manager").order_by("id").first())
+    manager = allegation.subject.line_manager
+    user, _ = do_create_staff_user(actor=Actor.system("setup"), username="manager", password="not-used-here-123",
+                                   role="handler", person=manager)
+    with pytest.raises(ConflictOfInterest, match=f"chain of command of the subject {allegation.subject.full_name}"):
+        actions.do_assign(actor=overseer, case=allegation.case, role="assessor", user=user)

@@ -104,3 +104,20 @@ def test_the_tick_command_prints_one_json_document_and_is_idempotent(opened):
     assert json.loads(first.stdout)["escalated_to_supervisor"] == 1
     second = json.loads(runner.invoke(tick, ["--json"]).stdout)
     assert second["escalated_to_supervisor"] == 0 and second["breaches_open"] == 1
+
+
+def test_on_the_synthetic_force_tick_run_twice_escalates_each_breach_once(db):
+    from datetime import date
+
+    from upstander.worldgen.generate import generate
+
+    truth = generate(200, 2, 7, progress=False)
+    on = date.fromisoformat(truth["window"]["to"])
+    first = run_tick(actor=TICK, on=on)
+    assert first.breaches_open > 0
+    assert first.escalated_to_supervisor + first.escalated_to_overseer == first.breaches_open
+    second = run_tick(actor=TICK, on=on)
+    assert second.breaches_open == first.breaches_open
+    assert second.escalated_to_supervisor == second.escalated_to_overseer == 0
+    assert Escalation.objects.count() == first.breaches_open
+    assert not Case.objects.filter(closed_on__isnull=True, due_on__isnull=True, state__in=["received"]).exists()
