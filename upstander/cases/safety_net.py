@@ -108,6 +108,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u201c": '"',
                                          "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\u00a0": " "}))
+    text = text.replace('"', " ")  # quotation marks would cut a remark off from what it is about
     text = _OBFUSCATED.sub(_deobfuscate, text)
     text = re.sub(r"\b(him|her|my|them|your|our) ?sel(f|ves)\b", r"\1sel\2", text)
     text = re.sub(r"\bs\.? ?e\.? ?x\.?(?=\s)", "sex ", text)
@@ -162,6 +163,13 @@ _DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|tu
 
 # Talk about an act in general ("talking about groping", "laughed about rape") is a topic, not an account of one;
 # "she talked about how he groped her" is an account, and is kept.
+# A question or a hypothetical is not an account ("asked if I had been assaulted", "if he ever tried to touch me").
+_QUESTION = re.compile(r"\b(?:ask\w*|wonder\w*|question\w*)(?: (?:me|her|him|them|us))? (?:if|whether)\b(?:\s+[\w']+){0,4}?\s*$")
+_HYPOTHETICAL = re.compile(r"\bif\s+(?:he|she|they|anyone|someone|somebody|a man|an officer)(?:\s+ever)?(?:\s+(?:tried|tries|"
+                           r"were|was|wants|wanted)\s+to)?\s*$")
+# "I don't want anyone to think he touched me, he didn't": the next clause takes it back.
+_TAKEN_BACK = re.compile(r"^[^.!?]{0,40}?[,;:\u2014-]\s*(?:but\s+)?(?:he|she|they|it)\s+(?:didn't|did not|never did|hasn't|has not|"
+                         r"wasn't|was not|never has)\s*(?:[,;.:!?]|$)")
 _TALK_ABOUT = re.compile(r"\b(?:talk\w*|chat\w*|discuss\w*|lectur\w*|debat\w*|read\w* up)\s+about\s*$")
 _PAST_TENSE = re.compile(r"^(?:[\w']*ed|had|has)\b")
 
@@ -204,28 +212,38 @@ def _negated(sentence: str, position: int, end: int | None = None) -> bool:
 def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], index: int, sentence: str) -> str | None:
     for match in compiled.pattern.finditer(sentence):
         before = _clause_before(sentence, match.start())
-        if rule.negatable and _negated(sentence, match.start(), match.end()):
+        if rule.negatable and (_negated(sentence, match.start(), match.end())
+                               or _QUESTION.search(sentence[: match.start()])
+                               or _HYPOTHETICAL.search(sentence[: match.start()]) or _TAKEN_BACK.match(sentence[match.end():])):
             continue
         if rule.remarks and (_REMARK.search(before) or (_TALK_ABOUT.search(before) and not
                                                          _PAST_TENSE.match(match.group(0)))):
             continue
         # A wish takes a bare verb ("said he'd touch her"); "he'd touched her" and "he'd had sex" are past events.
-        if rule.wishes and _WISH.search(before) and not _PAST_TENSE.match(match.group(0)):
+        if rule.wishes and not _PAST_TENSE.match(match.group(0)) and _is_wish(before):
             continue
         if compiled.before is not None and compiled.before.search(before):
             continue
         if compiled.after is not None and compiled.after.match(sentence, match.end()):
             continue
-        if compiled.context is not None and not _context_present(compiled.context, sentences, index):
+        if compiled.context is not None and not _context_present(compiled.context, sentences, index, match.span()):
             continue
         return match.group(0)
     return None
 
 
-def _context_present(context: re.Pattern[str], sentences: list[str], index: int) -> bool:
-    """A context word counts unless negated ("I wasn't drunk") or only joked about."""
-    for neighbour in sentences[max(0, index - 1): index + 2]:
+def _is_wish(before: str) -> bool:
+    """ "said he'd like to", "wanted to": a wish; "didn't want to" is a refusal, which is the opposite."""
+    wish = _WISH.search(before)
+    return wish is not None and not _negated(before, wish.start())
+
+
+def _context_present(context: re.Pattern[str], sentences: list[str], index: int, anchor: tuple[int, int]) -> bool:
+    """A context word counts unless it is part of the anchor itself, negated ("I wasn't drunk") or only joked about."""
+    for offset, neighbour in enumerate(sentences[max(0, index - 1): index + 2], start=max(0, index - 1)):
         for match in context.finditer(neighbour):
+            if offset == index and anchor[0] <= match.start() and match.end() <= anchor[1]:
+                continue
             if not _negated(neighbour, match.start()) and not _REMARK.search(_clause_before(neighbour, match.start())):
                 return True
     return False

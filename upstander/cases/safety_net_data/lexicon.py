@@ -52,7 +52,8 @@ SEX_ACT = alt(
     r"relations|activity|contact|acts?|favou?rs?|touching)", r"sex acts?", r"(?:slept|sleep|sleeping|sleeps) with",
     r"intercourse", r"oral(?: sex)?", r"blow ?jobs?", r"bjs?", r"hand ?jobs?", r"sexual favou?rs?", r"(?:go|went|going) down on",
     r"suck(?:ed|ing)? (?:him|his|me|my)", r"(?:go|went|get|got|getting) (?:in)?to bed with", r"in bed with",
-    r"intimate (?:relationship|with)", r"physical relationship", r"hook(?:ed)? up with", r"\bsex\b",
+    r"intimate (?:relationship|with)", r"physical relationship", r"hook(?:ed)? up with", r"\bsex\b", r"shag\w*",
+    r"(?:bang|screw)(?:ed|ing|s)? (?:me|her)\b", r"blow(?:ing)? (?:him|me)",
     r"(?:touch|touched|touching|kiss|kissed|kissing) (?:him|his|her|me)", r"masturbat\w*", r"wank\w*",
 )
 
@@ -65,7 +66,8 @@ COERCION = alt(
     r"said stop", r"asked him to stop", r"begg\w+", r"scream\w*", r"cr(?:y|ied|ying)", r"froze", r"frozen", r"pinn\w+",
     r"held (?:me|her|him) down", r"on top of (?:me|her)", r"(?:get|got|getting|run|ran) away", r"escap\w*",
     r"fought (?:him |her )?off", r"fight (?:him |her )?off", r"push(?:ed)? (?:him|her) (?:off|away)", r"wouldn't stop", r"didn't stop", r"did not stop",
-    r"kept going", r"unconscious", r"asleep", r"passed out", r"sleeping", r"drunk", r"intoxicated", r"drugged",
+    r"kept going", r"unconscious", r"asleep", r"passed out", r"(?:was|were|while|when) (?:i |she )?sleeping",
+    r"drunk", r"intoxicated", r"drugged", r"off (?:my|her|his) face", r"to avoid", r"blacked out", r"restrained",
     r"spiked", r"out of it", r"or else", r"or (?:he|she)(?:'d| would| will|'ll)", r"unless", r"if (?:i|she|he|they) "
     r"(?:didn't|did not|don't|refused|wouldn't)", r"otherwise", r"in (?:exchange|return) for", r"for (?:not|dropping|letting)",
     r"let (?:me|her|him) off", r"drop(?:ped)? the (?:charges?|case)", r"scared", r"afraid", r"terrified",
@@ -121,8 +123,8 @@ NEG_GAP = alt(
     "one", "of", "us", "the", "officer", "try", "tried", "trying", "attempt", "attempted", "to", "that", "say", "said",
     "saying", "claim", "claiming", "claimed", "suggest", "suggesting", "alleging", "allege", "alleged", "mean", "meant",
     "could", "would", "should", "will", "can", "might", "may", "anything", "a", "in", "any", "way", "also",
-    "sexual", "inappropriate", "single", "allegations?", "suggestions?", "evidence", "reports?", "complaints?",
+    "sexual", "inappropriate", "single", "accused of", "suspected of", "thoughts? of", "thoughts about", "allegations?", "suggestions?", "evidence", "reports?", "complaints?",
     "claims?", "mention", "indication", "sign", "question", "kind", "form", "sort",
 )
 # Words that end a negation's reach or a remark's reach inside a sentence.
-CLAUSE_BREAK = r"(?:[,;:()\"\u2014\u2013]| - |\b(?:and|but|however|although|though|whereas|yet|then|so|because|when|while|after|before|until|if|which|who|as soon as|instead|only|just)\b)"
+CLAUSE_BREAK = r"(?:[,;:()\u2014\u2013]| - |\b(?:and|but|however|although|though|whereas|yet|then|so|because|when|while|after|before|until|if|which|who|as soon as|instead|only|just)\b)"

@@ -60,16 +60,25 @@ SSO_RULES = [
     Rule("rape", (SSO,), r"\b(?:rap(?:e|ed|es|ing|ist|ists)|rapeing|raep\w*|rpe[ds]?|rped|rapd|raype?d?)\b",
          remarks=True, after=alt("jokes?", "joking", "threats?", "culture", "statistics", "stats", "training",
                                  "courses?", "awareness", "myths?", "scenes?", "seed", "victims", "allegations are",
-                                 r"(?:and (?:serious )?sexual offen[cs]es? )?(?:team|unit|squad|department|"
-                                 r"investigators?)")),
+                                 r"(?:and (?:serious )?sexual offen[cs]es? )?(?:investigations? )?(?:team|unit|squad|"
+                                 r"department|investigators?)")),
+    # "my rape case", "her sexual assault report": a specific offence against someone; "a rape case" is kept by the
+    # rule above too, and only organisational uses (teams, training) are dropped.
+    Rule("sexually violated", (SSO,), r"\bviolat(?:ed|ing) (?:me|her|him|them)\b(?! (?:privacy|rights|trust))|"
+         r"\b(?:was|were|been|felt|being|got) (?:sexually )?violated\b(?! (?:my|her|his|the)? ?(?:policy|privacy|rights|"
+         r"trust|confidentiality|code|rules|procedure))", remarks=True),
+    Rule("euphemisms for rape", (SSO,), r"\bdid (?:what(?:ever)? he (?:wanted|liked)|things|stuff|sexual things|"
+         r"unspeakable things) (?:with|to) (?:me|her)\b|\bhad his way\b|\b(?:was|were|being|been|got) penetrated\b|"
+         r"\bpenetrated by\b", remarks=True),
     Rule("rapped (typo)", (SSO,), r"\b(?:rapp(?:ed|ing)) (?:me|her|him|them|us)\b(?! (?:on|over|across|with|for|about))",
          remarks=True),
     Rule("rapped (passive)", (SSO,), r"\b(?:was|were|been|got|being) rapp?ed\b(?! (?:on|over|across))"),
     Rule("sexual assault", (SSO,), r"\b(?:sexual(?:ly)?|indecent(?:ly)?) (?:assault\w*|abus\w*|attack\w*|violat\w*|"
          r"exploit\w*|molest\w*|touch\w*|offen[cs]\w*|contact without|activity without|act without)",
          remarks=True, after=alt("awareness", "training", "courses?", "unit", "team", "squad", "referral", "policy",
-                                 "investigators?", "jokes?", "act\b(?: 2003)?(?! \\d)", "prevention", "victims")),
-    Rule("assaulted sexually", (SSO,), r"\b(?:assault\w*|abus\w*|attack\w*|touch\w*) (?:[\w']+ ){0,2}(?:sexually|indecently)\b"),
+                                 "investigators?", "jokes?", r"act\b(?: 2003)?(?! \d)", "prevention", "victims")),
+    Rule("assaulted sexually", (SSO,), r"\b(?:assault\w*|abus\w*|attack\w*|touch\w*|exploit\w*|violat\w*) "
+         r"(?:[\w'-]+ ){0,3}(?:sexually|indecently)\b"),
     Rule("SA'd", (SSO,), r"\b(?:sa'?d|sa'?ing)\b"),
     Rule("statute or unit slang", (SSO,), r"\b(?:s\.? ?[1-4]|section [1-4]) (?:soa|sexual offences act)\b|"
          r"\brasso (?:job|case|offence|allegation)|\b(?:taken|referred|went|go|attended) to (?:the )?(?:sarc|haven)\b|"
@@ -107,7 +116,8 @@ SSO_RULES = [
          r"\bgrinding (?:on|against|up)\b", remarks=True, wishes=True),
     Rule("undressed", (SSO,), rf"\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|undid|undo\w*|unbutton\w*|"
          rf"unzip\w*|lift\w*|remov\w*|slid|push\w*) (?:down |off |up )?(?:my|her) (?:{CLOTHING}|belt|zip|flies)(?: \w+)? "
-         rf"(?:down|off|up|open)\b|\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|remov\w*|slid|lift\w*) "
+         rf"(?:down|off|up|open|aside|to one side|to the side)\b|\b(?:pull\w*|push\w*|mov\w*) (?:my|her) "
+         r"(?:knickers|underwear|pants|panties|bra|skirt|dress) (?:aside|to one side|to the side|down|up|off)\b|\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|remov\w*|slid|lift\w*) "
          r"(?:down|off|up) (?:my|her) (?:[\w']+ )?(?:clothes|underwear|knickers|pants|panties|bra|skirt|dress|top|"
          r"trousers|jeans|tights|shirt|nightie)\b|\b(?:unzip\w*|undid|undo\w*|unbutton\w*|unhook\w*|unfasten\w*) "
          r"(?:my|her) (?:jeans|trousers|bra|dress|top|shirt|blouse|flies|belt|zip|fly)\b|\b(?:remov\w*|took|tak\w*) "
@@ -136,7 +146,8 @@ SSO_RULES = [
          r"give (?:him|her)|suck|touch (?:him|his|her|it)|kiss (?:him|her)|strip|undress|masturbat\w*|wank|go down|"
          r"(?:do|perform) (?:a |an |sex|sexual|oral|things)|hold (?:his|him)|watch (?:him|porn)|lie on|get into bed|"
          r"sex|oral|a sex|into sex|into sleeping|into bed|have intercourse)|\b(?:put|placed|pulled|guided) (?:my|her) "
-         rf"hand (?:on|onto|to|down|inside) (?:his|him) ?(?:{INTIMATE}|trousers|pants|lap)?"),
+         rf"hand (?:on|onto|to|down|inside) (?:his|him) ?(?:{INTIMATE}|trousers|pants|lap)?|\b(?:forc\w*|push\w*|press\w*|"
+         rf"held|grabb\w*|took|pull\w*) (?:my|her) hands? (?:on|onto|to|down|inside|into|against) (?:his|him)"),
     Rule("on top, woke up", (SSO,), r"\b(?:got|climbed|was|were|lay|lying|jumped) on top of (?:me|her)\b|"
          r"\bwok(?:e|en) up (?:[\w']+ ){0,3}(?:naked|undressed|with (?:my|her|no) (?:clothes|underwear|knickers|pants|"
          r"trousers|memory)|with (?:his|him|a man)|in (?:his|a stranger's) (?:bed|room|flat|car|hotel)|next to him)|"
@@ -149,6 +160,16 @@ SSO_RULES = [
          after=alt(r"hair", r"fence", r"heels?", r"wheel", r"in (?:cases|reports)")),
     # A sexual act and force, no consent, incapacity, a threat or an abused position near it.
     Rule("sex with coercion", (SSO,), rf"\b{SEX_ACT}", context=COERCION, remarks=True, wishes=True),
+    # Sexual words near force, incapacity or violation, whatever the act ("forced me onto the bed naked").
+    Rule("sexual content with force", (SSO,), r"\b(?:sex\b|sexual(?:ly)?\b(?! (?:comments?|remarks?|jokes?|messages?|"
+         r"texts?|harass\w*|innuendo|banter|orientation|images?|pictures?|photos?|content|references?|advances|nature|"
+         r"health|offen[cs]es act|gestures?|language|talk))|shag\w*|intimate\w*|naked|nude\b|penis|erection|"
+         r"genitals?|vagina|knickers|underwear|crotch|groin|privates|condom)",
+         context=r"\b(?:forc\w*|against (?:my|her) will|without (?:my|her) consent|(?:didn't|did not|never) consent\w*|"
+                 r"non-?consensual|held (?:me|her) down|pinn\w+|restrain\w*|couldn't move|could not move|too drunk|"
+                 r"passed out|unconscious|asleep|blacked out|black out|terrified|scream\w*|froze|violat\w*|exploit\w*|"
+                 r"coerc\w*|blackmail\w*|off (?:my|her) face|out of it|(?:didn't|did not) want (?:it|to|him|that))",
+         remarks=True, wishes=True),
     # Sexual activity with a child.
     Rule("child", (SSO,), rf"\b{CHILD_SEXUAL}", context=CHILD, remarks=True, wishes=True,
          after=alt("training", "policy", "awareness", "course", "unit", "team")),
@@ -164,12 +185,13 @@ SSO_RULES = [
 
 # Sex demanded for a favour, or a favour offered for sex: both a sexual offence (by abuse of position) and corruption.
 SSO_CORRUPTION_RULES = [
-    Rule("sex for favours", (SSO, CORRUPTION), rf"\b{SEX_ACT}", remarks=True,
+    Rule("sex for favours", (SSO, CORRUPTION), rf"\b(?:{SEX_ACT}|sexual(?:ly)?\b)", remarks=True,
          context=r"\b(?:in (?:exchange|return) for|for (?:not|dropping|letting|keeping|sorting|getting)|"
                  r"(?:let|letting) (?:me|her|him|them) off|drop(?:ped)? (?:the )?charges?|case dropped|"
                  r"(?:would|'d|will|could) (?:drop|let|sort|make|keep|get|help|pay|not arrest|not charge)|keep paying|"
                  r"unless (?:i|she|he|they)|or (?:she|i|he)(?:'d| would| will|'ll)? be arrested|"
-                 r"(?:not to|wouldn't|would not) (?:arrest|charge|report|nick)|threatening to arrest|if (?:i|she|he) "
+                 r"(?:not to|wouldn't|would not) (?:arrest|charge|report|nick)|threatening to arrest|to avoid|"
+                 r"if (?:she|i|he|they) want\w* (?:him |me |her |them )?to|keep investigating|if (?:i|she|he) "
                  r"(?:slept|had sex|gave|did|would)\\b)"),
     Rule("if you sleep with me", (SSO, CORRUPTION),
          r"\b(?:if|unless) (?:i|she|he|they|you) (?:would )?(?:sleep|slept|had sex|have sex|gave him|give him|"
@@ -257,7 +279,7 @@ _ABUSE = alt(
     r"tak\w* (?:my|her|his) (?:money|wages|card|phone|keys|passport)", r"take the (?:children|kids)",
     r"turn(?:ing|s|ed)? up at (?:her|my|his)", r"broke (?:my|her|his)", r"hurt\w*", r"non-?mol\w*", r"restraining order",
     r"injunction", r"protection order", r"sexual(?:ly)? assault\w*", r"knife", r"guns?", r"weapon", r"throat",
-    r"neck", r"look\w* up (?:her|his|my)", r"new address", r"follow\w*", r"stranglehold", r"refuge",
+    r"neck", r"look\w* up (?:her|his|my)", r"new address", r"follow\w*", r"stranglehold", r"refuge", r"thr[eo]w\w* (?:me|her|him)", r"kill\w*",
     r"driv\w* past", r"turn\w* up", r"texts? (?:her|me) (?:constantly|all the time|abuse)",
 )
 DOMESTIC_RULES = [
@@ -265,10 +287,11 @@ DOMESTIC_RULES = [
     Rule("named directly", (DOMESTIC,), r"\bdomestic (?:abuse|violence|assault|incidents?|altercation|disputes?|"
          r"call[- ]?outs?|callouts?|abuser)\b|\bdv\b|\bcoercive(?: and)? control\w*|\bcontrolling (?:and coercive )?"
          r"behaviou?r|\bnon[- ]molestation\b|\bdvp[on]s?\b|\bclare'?s law\b|\bmarac\b|\bhonou?r[- ]based\b|"
-         r"\bforced marriage\b|\brevenge porn\b|\b(?:arrested|nicked|charged) (?:[\w']+ ){0,2}for (?:a )?domestic\b|"
+         r"\bforced marriage\b|\bdomestic\b(?= (?:abuse|violence) (?:by|from|at the hands of) (?:him|her|my|his))|\brevenge porn\b|\b(?:arrested|nicked|charged) (?:[\w']+ ){0,2}for (?:a )?domestic\b|"
          r"\b(?:a|the) domestic at (?:his|her|their|the) ",
          after=alt(r"(?:call|job|report)s? (?:and|but)", "training", "courses?", "unit", "team", "policy", "champion",
-                   "awareness", "charity", "services", "specialist", r"victims?")),
+                   "awareness", "charity", "services", "specialist", r"victims?"),
+         before=r"\bvictims? of (?:a |an )?$"),
     # A partner or former partner and violence, threats, fear or control around them.
     Rule("partner and abuse", (DOMESTIC,), rf"\b{PARTNER}\b", context=rf"\b{_ABUSE}", negatable=False,
          after=alt("works", "is also", "and i work")),
@@ -362,11 +385,9 @@ DISCRIMINATION_RULES = [
          rf"foreigners|travellers|gypsies|roma|trans (?:women|men|people)|disabled people) (?:[\w']+ ){{0,3}}?"
          rf"(?:are|all|should|can't|cannot|always|never|don't|just)\b|\b(?:deaf|blind|disabled|autistic|dyslexic) "
          rf"(?:[\w']+ ){{0,4}}{_DEROGATORY}"),
-    Rule("religion mocked with food or dress", (DISCRIMINATION,), r"\b(?:muslims?|jews?|jewish|sikhs?|hindus?)\b",
-         context=r"\b(?:pork|bacon|ham|sausages?|alcohol|beer|turban|hijab|headscarf|kippah|beard)\b.*\b(?:joke|laugh|"
-                 r"made|forc\w*|mock\w*|pull\w*|take|took|off|remove\w*)\b|\b(?:joke|laugh|made|forc\w*|mock\w*|"
-                 r"pull\w*|take|took|remove\w*)\b.*\b(?:pork|bacon|ham|sausages?|alcohol|beer|turban|hijab|headscarf|"
-                 r"kippah)\b"),
+    Rule("religion mocked with food or dress", (DISCRIMINATION,), r"\b(?:muslims?|jews?|jewish|sikhs?|hindus?|islam\w*)\b",
+         context=r"\b(?:made|mak\w*|forc\w*|mock\w*|pull\w*|ripp?\w*|tore|take|took|remov\w*|laugh\w*|jok\w*|offer\w*|"
+                 r"put)\b[\w' ]{0,40}?\b(?:pork|bacon|ham|sausages?|alcohol|beer|turban|hijab|headscarf|kippah|skull ?cap)\b"),
     Rule("named directly", (DISCRIMINATION,), r"\b(?:racis\w+|racial(?:ly)?|race hate|hate crimes?|homophob\w*|"
          r"transphob\w*|biphob\w*|sexis\w+|misogyn\w*|anti-?semit\w*|islamophob\w*|xenophob\w*|ableis\w*|bigot\w*|"
          r"discriminat\w*|prejudic\w*|slurs?|n[- ]word|monkey (?:noises|chants|sounds|gestures)|misgender\w*|"
@@ -378,7 +399,7 @@ DISCRIMINATION_RULES = [
          rf"they are|we'?re|we are|i was|she was|he was|they were|of (?:my|her|his|their|our)(?: \w+)?) (?:a |an )?"
          rf"(?:{_GROUP}|race|religion|colou?r|skin|sexuality|gender|disability|accent|faith|ethnicity|nationality|sex|"
          r"age|hijab|turban|background|orientation)\b"),
-    Rule("go back, sexist claims", (DISCRIMINATION,), r"\bgo back to (?:your|my|where|his|her|their|africa|pakistan|"
+    Rule("go back, sexist claims", (DISCRIMINATION,), r"\bgo back to (?:your|my own|where|their own|africa|pakistan|"
          r"poland|india)|\b(?:your|my|his|her|their) own country\b|\bwom[ae]n (?:are(?:n't)? (?:too|not|all|only|just|"
          r"useless|no good)|can't|cannot|shouldn't|should not|don't belong|do not belong|have no place|belong in|"
          r"should (?:be|stay))|\b(?:no|not a) (?:place|job) for (?:a )?wom[ae]n|\bmake (?:the|him|me|us|them) "
@@ -397,7 +418,8 @@ SELF_HARM_RULES = [
          r"\b(?:take|taking|took|end|ending|ended) (?:my|her|his|their|your) (?:own )?li(?:fe|ves)\b|"
          r"\bend(?:ing)? it(?: all)?\b|\bself[- ]?harm\w*|\b(?:harm|harming|hurt|hurting|cut|cutting|injur\w*) "
          r"(?:my|her|him|them)sel(?:f|ves)\b|\boverdos\w*|\bod'?d\b|\b(?:don't|do not|didn't|dont) want to "
-         r"(?:be here|be alive|live|go on|wake up|exist)|\b(?:want|wanted|wanting|wish|wished) (?:[\w']+ )?to die\b|"
+         r"(?:be here|be alive|live|go on|wake up|exist)|\b(?:doesn't|does not|didn't|did not) want to (?:be here|be "
+         r"alive|live|go on|wake up|exist)|\b(?:want|wanted|wanting|wish|wished) (?:[\w']+ )?to die\b|"
          r"\bwish (?:i|she|he) (?:was|were) dead|\bbetter off (?:without me|dead|without her|without him)|"
          r"\bno (?:point|reason) (?:in )?(?:living|going on|carrying on|being alive)|\b(?:see|is) (?:any|no|the) point "
          r"(?:in )?(?:living|going on|carrying on|being alive|being here)|\b(?:step\w*|jump\w*|throw\w* (?:my|her|him)"
