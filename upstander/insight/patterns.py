@@ -118,9 +118,15 @@ def find_crews(
     a crew is a small group, so a community larger than `max_size` is split again by Louvain on its own subgraph
     until it is small enough or cannot be split (max_size 0: no splitting)."""
     strong = edges.filter(pl.col("weight") >= min_weight)
+    # Integer node labels: Louvain iterates over sets of nodes, and sets of strings are ordered by a hash that
+    # changes between processes, which made the communities differ from run to run.
+    names = sorted(set(strong.get_column("a").to_list()) | set(strong.get_column("b").to_list()))
+    index = {name: i for i, name in enumerate(names)}
     graph = nx.Graph()
-    graph.add_weighted_edges_from(strong.iter_rows())
-    crews = [sorted(c) for c in _communities(graph, set(graph.nodes), max_size, seed) if len(c) >= min_size]
+    graph.add_nodes_from(range(len(names)))
+    graph.add_weighted_edges_from((index[a], index[b], w) for a, b, w in strong.iter_rows())
+    found = _communities(graph, set(graph.nodes), max_size, seed)
+    crews = [sorted(names[i] for i in c) for c in found if len(c) >= min_size]
     return sorted(crews, key=lambda c: (-len(c), c[0]))
 
 
@@ -255,3 +261,53 @@ def patterns(dataset: Any, options: PatternOptions | None = None) -> dict:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def resigned_under_investigation(
+    dataset: Any, *, date_from: date | None = None, date_to: date | None = None, source: str | None = None
+) -> dict:
+    """People who left while an allegation against them was open: received_date <= left_date <= the date it was
+    closed (the allegation's outcome date, else the complaint's closed date; an allegation with neither is still
+    open and counts when the person left after it was received). Listed with what happened to each allegation."""
+    complaints = window_complaints(dataset, date_from=date_from, date_to=date_to, source=source).select(
+        "complaint_id", "received_date", "closed_date", pl.col("category").alias("complaint_category"))
+    rows = table(dataset, "allegations").filter(pl.col("person_id").is_not_null()).join(complaints, on="complaint_id")
+    per_allegation = rows.group_by("person_id", "complaint_id").agg(
+        pl.col("received_date").first(),
+        pl.coalesce(pl.col("outcome_date").min(), pl.col("closed_date").first()).alias("closed_date"),
+        pl.coalesce(pl.col("category").drop_nulls().first(), pl.col("complaint_category").first()).alias("category"),
+        _first_by_severity("finding", FINDING_ORDER).alias("finding"),
+        pl.col("sanction").drop_nulls().first().alias("sanction"),
+    )
+    people = table(dataset, "people").filter(pl.col("left_date").is_not_null()).select(
+        "person_id", "left_date", "left_reason")
+    found = (
+        per_allegation.join(people, on="person_id")
+        .filter((pl.col("received_date") <= pl.col("left_date"))
+                & (pl.col("closed_date").is_null() | (pl.col("left_date") <= pl.col("closed_date"))))
+        .with_columns(
+            pl.col("closed_date").is_null().alias("still_open"),
+            (pl.col("closed_date") - pl.col("left_date")).dt.total_days().alias("days_open_after_leaving"),
+        )
+        .sort("person_id", "received_date", "complaint_id")
+    )
+    findings = found.group_by(pl.col("finding").fill_null("not_recorded")).len().sort("finding")
+    return {
+        "people": found.get_column("person_id").n_unique(),
+        "allegations": found.height,
+        "still_open": int(found.get_column("still_open").sum()),
+        "by_finding": dict(findings.iter_rows()),
+        "substantiated_after_leaving": found.filter(pl.col("finding") == SUBSTANTIATED).height,
+        "list": found.select(
+            "person_id", "left_date", "left_reason", "complaint_id", "received_date", "closed_date", "category",
+            "finding", "sanction", "still_open", "days_open_after_leaving").to_dicts(),
+    }
+
+
+FINDING_ORDER = [SUBSTANTIATED, "not_substantiated", "unfounded", "exonerated", "no_finding"]
+
+
+def _first_by_severity(column: str, order: list[str]) -> pl.Expr:
+    """The most serious value of `column` among an allegation's rows (order: most serious first)."""
+    rank = pl.col(column).replace_strict(order, list(range(len(order))), default=len(order))
+    return pl.col(column).sort_by(rank).drop_nulls().first()
