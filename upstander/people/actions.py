@@ -15,7 +15,7 @@ from upstander.accounts.models import ApiToken, Role, User
 from upstander.audit.log import Actor, actor_of, record
 from upstander.lib import crypto
 from upstander.people.choices import AssociationKind, HREventKind, HROutcome, LeavingReason
-from upstander.people.models import DeclaredAssociation, HREvent, Person, Unit
+from upstander.people.models import DeclaredAssociation, HREvent, Person, Team, Unit, UnitHistory
 from upstander.people.roster_writer import ImportResult, RosterWriter
 from upstander.people.validate import RosterBatch
 
@@ -47,7 +47,26 @@ def do_import_roster(*, actor, batch: RosterBatch, source: str) -> ImportResult:
     with transaction.atomic():
         result = RosterWriter(batch).run()
         record(actor, "people.import", object_type="people.roster", object_id=source[:64], reason=result.summary())
+        _continue_cases_of_leavers(actor, batch)
     return result
+
+
+def _continue_cases_of_leavers(actor, batch: RosterBatch) -> None:
+    """A leaving date arriving through the feed has the same effect as one recorded in the system: the leaver's
+    open cases continue as former-officer cases (safeguarding.subjects)."""
+    from upstander.cases.models import Allegation
+    from upstander.safeguarding.subjects import continue_cases_of_leavers
+
+    leavers = [n for n, row in batch.tables["people"].items() if row.values.get("left_on")]
+    if not leavers:
+        return
+    accused: set[int] = set()
+    for start in range(0, len(leavers), 5000):  # bounded IN lists
+        accused.update(Allegation.objects.filter(subject__number__in=leavers[start:start + 5000],
+                                                 case__closed_on__isnull=True, outcome="")
+                       .values_list("subject_id", flat=True))
+    if accused:
+        continue_cases_of_leavers(actor=actor, people=list(Person.objects.filter(pk__in=accused)))
 
 
 def token_actor(token: ApiToken) -> Actor:
@@ -128,6 +147,30 @@ def do_record_hr_event(*, actor, person: Person, kind: str, occurred_on: date, r
             from_unit=person.unit if kind == HREventKind.TRANSFER else None, initiated_by=initiated_by,
             leaving_reason=leaving_reason)
         record(actor, f"people.hr_event.{kind}", event, reason=reason)
+    return event
+
+
+def do_transfer_person(*, actor, person: Person, to_team: Team, on: date, reason: str, requested: bool,
+                       initiated_by: Person | None = None, line_manager: Person | None = None) -> HREvent:
+    """Move someone to another team (and its unit, shift and place of work) from `on`, recording the transfer as an
+    HR event and in the unit history. The new line manager defaults to the head of the new unit."""
+    _require(actor, HR_RECORDERS, "move people between teams")
+    if to_team.pk == person.team_id:
+        raise ValidationError("they are already in that team")
+    unit = to_team.unit
+    with transaction.atomic():
+        event = HREvent.objects.create(
+            person=person, kind=HREventKind.TRANSFER, occurred_on=on, from_unit_id=person.unit_id, to_unit=unit,
+            outcome=HROutcome.REQUESTED if requested else HROutcome.NOT_REQUESTED,
+            initiated_by=person if requested else initiated_by)
+        UnitHistory.objects.filter(person=person, ended_on__isnull=True).update(ended_on=on)
+        UnitHistory.objects.create(person=person, unit=unit, team=to_team, started_on=on)
+        person.unit, person.team, person.shift_id = unit, to_team, to_team.shift_id
+        person.location_id = to_team.location_id or unit.location_id
+        manager = line_manager or unit.head
+        person.line_manager = manager if manager is not None and manager.pk != person.pk else None
+        person.save(update_fields=["unit", "team", "shift", "location", "line_manager"])
+        record(actor, "people.transfer", person, reason=f"to {to_team.code}: {reason}")
     return event
 
 

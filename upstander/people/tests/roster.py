@@ -19,12 +19,16 @@ UNITS = [
      "location_code": "STN1", "head_number": "1001"},
     {"unit_code": "PSD", "unit_name": "Professional Standards", "command_code": "PR", "command_name": "Professionalism",
      "professional_standards": "yes"},
+    {"unit_code": "SW", "unit_name": "South West BCU", "command_code": "FP", "location_code": "STN2",
+     "location_name": "Southfield Station"},
 ]
 TEAMS = [
     {"team_code": "NE-R-A", "team_name": "Response Team A", "unit_code": "NE-RESP", "shift_code": "A",
      "shift_name": "A relief", "location_code": "STN1"},
     {"team_code": "NE-R-B", "team_name": "Response Team B", "unit_code": "NE-RESP", "shift_code": "B",
      "shift_name": "B relief", "location_code": "STN1"},
+    {"team_code": "SW-R-A", "team_name": "South West Response A", "unit_code": "SW", "shift_code": "A",
+     "location_code": "STN2"},
 ]
 
 
