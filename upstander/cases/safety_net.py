@@ -164,7 +164,7 @@ _DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|tu
 # Talk about an act in general ("talking about groping", "laughed about rape") is a topic, not an account of one;
 # "she talked about how he groped her" is an account, and is kept.
 # A question or a hypothetical is not an account ("asked if I had been assaulted", "if he ever tried to touch me").
-_QUESTION = re.compile(r"\b(?:ask\w*|wonder\w*|question\w*)(?: (?:me|her|him|them|us))? (?:if|whether)\b(?:\s+[\w']+){0,4}?\s*$")
+_QUESTION = re.compile(r"\b(?:ask\w*|wonder\w*|question\w*)(?: [\w']+){0,2}? (?:if|whether)\b(?:\s+[\w']+){0,4}?\s*$")
 _HYPOTHETICAL = re.compile(r"\bif\s+(?:he|she|they|anyone|someone|somebody|a man|an officer)(?:\s+ever)?(?:\s+(?:tried|tries|"
                            r"were|was|wants|wanted)\s+to)?\s*$")
 # "I don't want anyone to think he touched me, he didn't": the next clause takes it back.

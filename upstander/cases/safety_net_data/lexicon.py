@@ -44,7 +44,9 @@ INTIMATE = alt(
 BORDERLINE = alt("legs?", "knees?", "waist", "hips?", "lower back", "neck", "body", "stomach", "belly")
 CLOTHING = alt(
     "underwear", "knickers", "pants", "panties", "bra", "boxers", "skirt", "dress", "top", "shirt", "blouse",
-    "trousers", "jeans", "tights", "leggings", "nightie", "clothes", "sleeping bag", "shorts",
+    "trousers", "jeans", "tights", "leggings", "nightie", "clothes", "sleeping bag", "shorts", "pyjamas?",
+    "pyjama (?:bottoms|top)", "pjs", "bottoms", "nightdress", "jumper", "hoodie", "joggers", "tracksuit", "swimsuit",
+    "bikini", "clothing", "uniform",
 )
 # Acts that are sexual but need force, a child, or an abused position to be an offence.
 SEX_ACT = alt(
@@ -64,7 +66,8 @@ COERCION = alt(
     r"non[- ]?consensual", r"(?:didn't|did not|never|couldn't|could not|wasn't able to|unable to|can't|too \w+ to|not) "
     r"(?:consent\w*|agree\w*|want\w*)", r"no consent", r"said no", r"say no", r"saying no", r"told him (?:no|to stop)",
     r"said stop", r"asked him to stop", r"begg\w+", r"scream\w*", r"cr(?:y|ied|ying)", r"froze", r"frozen", r"pinn\w+",
-    r"held (?:me|her|him) down", r"on top of (?:me|her)", r"(?:get|got|getting|run|ran) away", r"escap\w*",
+    r"held (?:me|her|him) down", r"on top of (?:me|her)", r"despite", r"refus\w*", r"protest\w*", r"objection",
+    r"uninvited", r"(?:get|got|getting|run|ran) away", r"escap\w*",
     r"fought (?:him |her )?off", r"fight (?:him |her )?off", r"push(?:ed)? (?:him|her) (?:off|away)", r"wouldn't stop", r"didn't stop", r"did not stop",
     r"kept going", r"unconscious", r"asleep", r"passed out", r"(?:was|were|while|when) (?:i |she )?sleeping",
     r"drunk", r"intoxicated", r"drugged", r"off (?:my|her|his) face", r"to avoid", r"blacked out", r"restrained",
@@ -123,7 +126,8 @@ NEG_GAP = alt(
     "one", "of", "us", "the", "officer", "try", "tried", "trying", "attempt", "attempted", "to", "that", "say", "said",
     "saying", "claim", "claiming", "claimed", "suggest", "suggesting", "alleging", "allege", "alleged", "mean", "meant",
     "could", "would", "should", "will", "can", "might", "may", "anything", "a", "in", "any", "way", "also",
-    "sexual", "inappropriate", "single", "accused of", "suspected of", "thoughts? of", "thoughts about", "allegations?", "suggestions?", "evidence", "reports?", "complaints?",
+    "sexual", "inappropriate", "single", "there", "or", "physical", "think", "believe", "reckon", "he's", "she's",
+    "they've", "i've", "accused of", "suspected of", "thoughts? of", "thoughts about", "allegations?", "suggestions?", "evidence", "reports?", "complaints?",
     "claims?", "mention", "indication", "sign", "question", "kind", "form", "sort",
 )
 # Words that end a negation's reach or a remark's reach inside a sentence.

@@ -67,7 +67,8 @@ SSO_RULES = [
     Rule("sexually violated", (SSO,), r"\bviolat(?:ed|ing) (?:me|her|him|them)\b(?! (?:privacy|rights|trust))|"
          r"\b(?:was|were|been|felt|being|got) (?:sexually )?violated\b(?! (?:my|her|his|the)? ?(?:policy|privacy|rights|"
          r"trust|confidentiality|code|rules|procedure))", remarks=True),
-    Rule("euphemisms for rape", (SSO,), r"\bdid (?:what(?:ever)? he (?:wanted|liked)|things|stuff|sexual things|"
+    Rule("euphemisms for rape", (SSO,), r"\binterfer\w* with (?:me|her|him|them|a child|children|kids|a girl|a boy)\b|"
+         r"\bdid (?:what(?:ever)? he (?:wanted|liked)|things|stuff|sexual things|"
          r"unspeakable things) (?:with|to) (?:me|her)\b|\bhad his way\b|\b(?:was|were|being|been|got) penetrated\b|"
          r"\bpenetrated by\b", remarks=True),
     Rule("rapped (typo)", (SSO,), r"\b(?:rapp(?:ed|ing)) (?:me|her|him|them|us)\b(?! (?:on|over|across|with|for|about))",
@@ -77,7 +78,8 @@ SSO_RULES = [
          r"exploit\w*|molest\w*|touch\w*|offen[cs]\w*|contact without|activity without|act without)",
          remarks=True, after=alt("awareness", "training", "courses?", "unit", "team", "squad", "referral", "policy",
                                  "investigators?", "jokes?", r"act\b(?: 2003)?(?! \d)", "prevention", "victims")),
-    Rule("assaulted sexually", (SSO,), r"\b(?:assault\w*|abus\w*|attack\w*|touch\w*|exploit\w*|violat\w*) "
+    Rule("assaulted sexually", (SSO,), r"\b(?:assault\w*|abus\w*|attack\w*|touch\w*|exploit\w*|violat\w*|hurt\w*|harm\w*|"
+         r"us(?:ed|ing)) "
          r"(?:[\w'-]+ ){0,3}(?:sexually|indecently)\b"),
     Rule("SA'd", (SSO,), r"\b(?:sa'?d|sa'?ing)\b"),
     Rule("statute or unit slang", (SSO,), r"\b(?:s\.? ?[1-4]|section [1-4]) (?:soa|sexual offences act)\b|"
@@ -129,7 +131,8 @@ SSO_RULES = [
          rf"\b(?:tried|try|tries|trying|attempt\w*|lunged|went) (?:[\w']+ )?to kiss\b(?! (?:me |her |him )?on the cheek)|"
          r"\bsnog\w*|\bforc\w* (?:a )?kiss\w*|"
          rf"\bforc\w* (?:me|her|him) to kiss|\bforc\w* (?:his|her) tongue|\bkiss(?:ed|ing) (?:me|her)\b(?! on the cheek)|"
-         rf"\bkissed {PERSON}(?=[ .,;!]|$)(?! on the cheek)",
+         rf"\bkissed (?!(?:his|her) (?:wife|girlfriend|partner|husband|boyfriend|fianc\w+|mum|mother|kids?|children|son|"
+         rf"daughter|baby)){PERSON}(?=[ .,;!]|$)(?! on the cheek)",
          remarks=True, wishes=True),
     # A plain "he touched me" is a complaint of touching; "touched my arm" or "touched on the subject" is not.
     Rule("touched a person", (SSO,), rf"\btouch(?:ed|es|ing)? {PERSON}\b(?! (?:[\w']+ ){{0,3}}(?:arm|arms|shoulders?|"
