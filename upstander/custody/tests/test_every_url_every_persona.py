@@ -97,6 +97,10 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "custody/holds/<uuid:public_id>/lift": (frozenset({"supervisor", "overseer"}),
                                             lambda w: f"/custody/holds/{w.hold.public_id}/lift"),
     "custody/oversight/": (frozenset({"overseer"}), lambda w: "/custody/oversight/"),
+    # The overseer's queue: overseer only.
+    "oversight/": (frozenset({"overseer"}), lambda w: "/oversight/"),
+    "oversight/escalations/": (frozenset({"overseer"}), lambda w: "/oversight/escalations/"),
+    "oversight/statistics/": (frozenset({"overseer"}), lambda w: "/oversight/statistics/"),
     # The roster: the HR feed takes a bearer token, never a session; declarations for their person, supervisors
     # and the overseer.
     "people/api/feed": (NOBODY, lambda w: "/people/api/feed"),

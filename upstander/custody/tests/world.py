@@ -15,7 +15,7 @@ from upstander.accounts.models import Role, User
 from upstander.audit.log import Actor, record
 from upstander.cases.choices import ReporterType, ReportingMode, Route
 from upstander.cases.models import Case, Report
-from upstander.intake import files, sealing, storage
+from upstander.intake import files, receipts, sealing, storage
 from upstander.intake.reports import Identity, ReportInput, Subject, attach, create_report, stage_file
 from upstander.testing.personas import Cast, create_cast
 
@@ -55,16 +55,21 @@ def import_roster(tmp_path: Path) -> dict:
 
 def submit_report(cast: Cast, *, mode: str = ReportingMode.CONFIDENTIAL, route: str = Route.FORCE,
                   narrative: str = NARRATIVE, place: str = "", name: str = REPORTER, file: tuple[str, bytes] | None = None,
-                  subject: str = "Derek Dyer", categories: tuple[str, ...] = ("sexual_misconduct",)) -> Report:
+                  subject: str = "Derek Dyer", categories: tuple[str, ...] = ("sexual_misconduct",),
+                  with_receipt: bool = False) -> Report:
+    """A report as the reporter side makes it; `report.data_key` (and `report.receipt` when asked for) are set for
+    the test's own use and never stored."""
     identity = None if mode == ReportingMode.ANONYMOUS else Identity(name=name, staff_number="1005")
     data = ReportInput(mode=mode, reporter_type=ReporterType.STAFF, narrative=narrative, categories=list(categories),
                        reporter_role="victim", route=route, place=place, identity=identity,
                        subjects=[Subject(name=subject, number="1004", unit="North Borough")])
+    receipt = receipts.new_receipt() if with_receipt else ""
+    receipt_key = receipts.derive(receipt) if with_receipt else None
     staged = []
     if file is not None:
         staged = [stage_file(files.check(*file))]
     with transaction.atomic():
-        report = create_report(data, receipt=None)
+        report = create_report(data, receipt=(receipt_key.key, receipt_key.lookup) if receipt_key else None)
         record(Actor.reporter(), "report.submit", report, reason="test")
         org = report.handling_org
         data_key = sealing.data_key_for_org(report, org, cast.org_keys[org.kind])
@@ -74,6 +79,7 @@ def submit_report(cast: Cast, *, mode: str = ReportingMode.CONFIDENTIAL, route: 
         storage.promote(s.original_blob)
         storage.promote(s.clean_blob)
     report.data_key = data_key
+    report.receipt = receipt
     return report
 
 
