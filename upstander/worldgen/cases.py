@@ -125,6 +125,7 @@ class CaseBuilder:
         self.members = world.members_index()
         self.reporter_links: list[tuple[int, int, str, list[int]]] = []  # person, day, case code, subject ids
         self.built: list[Built] = []
+        self._criteria_cache: dict[tuple[str, bool], list[str]] = {}
 
     # --- people lookups -------------------------------------------------------------------------------------
     def psu_on(self, day: int, avoid: int | None = None) -> Person:
@@ -134,6 +135,13 @@ class CaseBuilder:
             if p.employed_on(day) and p.id != avoid:
                 return p
         return self.psu_head
+
+    def _criteria(self, category: str, crime: bool) -> list[str]:
+        """Mandatory-referral criteria met (policy/referral.toml via cases.rules), cached per category."""
+        key = (category, crime)
+        if key not in self._criteria_cache:
+            self._criteria_cache[key] = [m.key for m in rules.criteria_met(category=category, possible_crime=crime)]
+        return self._criteria_cache[key]
 
     def decision_maker_on(self, day: int) -> Person:
         """The appropriate authority: a senior officer of professional standards (inspector or above)."""
@@ -164,7 +172,7 @@ class CaseBuilder:
         for i in range(len(plan.subjects)):
             for category in cats if i == 0 else cats[:1]:
                 crime = not plan.no_crime and rng.random() < POSSIBLE_CRIME.get(category, 0.0)
-                met = [m.key for m in rules.criteria_met(category=category, possible_crime=crime)]
+                met = self._criteria(category, crime)
                 specs.append((i, category, crime, met))
         referral = any(met for *_rest, met in specs)
         if referral and severity in ("no_case", "pri"):
@@ -218,7 +226,7 @@ class CaseBuilder:
             rows["mention"].append((mention_id, mention_uuid, report_id, name, number, unit, rank,
                                     person.id if linked else None, "confirmed" if linked else "unresolved"))
             w.truth.setdefault("mentions", {})[mention_uuid] = person.number
-            built.mentions.append({"mention": mention_uuid, "name": name, "number": number, "unit": unit,
+            built.mentions.append({"mention": _dashed(mention_uuid), "name": name, "number": number, "unit": unit,
                                    "rank": rank, "variants": variants, "linked": linked, "case": code})
             mention_ids.append((mention_id, linked))
 
@@ -467,6 +475,10 @@ class CaseBuilder:
                     self.hr.add(p.id, "suspended", day + rng.randrange(0, 14), initiated_by=self.psu_head.id)
                 elif roll < 0.65:
                     self.hr.add(p.id, "restricted_duties", day + rng.randrange(0, 14), initiated_by=self.psu_head.id)
+
+
+def _dashed(hex32: str) -> str:
+    return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
 
 
 def _monotonic(stages: list[tuple[str, int]]) -> list[tuple[str, int]]:

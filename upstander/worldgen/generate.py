@@ -73,7 +73,7 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
               leave=False) as bar:
         world, builder = build_world(cfg, offsets, orgs, step=lambda label: (bar.set_postfix_str(label),
                                                                              bar.update(1)))
-    estimate = sum(len(rows) for rows in world.rows.values()) + len(world.people) * (3 + 2 * cfg.years)
+    estimate = sum(len(rows) for rows in world.rows.values()) + int(len(world.people) * (cfg.years + 1.5))
     with tqdm(total=estimate, desc="worldgen: writing", unit="row", unit_scale=True, file=sys.stderr,
               disable=not progress) as bar:
         writer = BulkWriter(on_rows=bar.update)

@@ -39,7 +39,8 @@ def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
     (b_count, b_years), (w_count, w_years) = stats["Black"], stats["White"]
     realised = (b_count / b_years) / (w_count / w_years) if b_years and w_years and w_count else None
 
-    handovers = [{"case": b.code, "owners": b.owners, "planted": b.code in world.planted_handovers}
+    handovers = [{"case": b.code, "owners": b.owners, "handovers": b.owners - 1,
+                  "planted": b.code in world.planted_handovers}
                  for b in builder.built if b.owners >= 5]
     alongside = []
     resigned = []
