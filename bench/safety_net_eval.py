@@ -13,6 +13,8 @@ import argparse
 import csv
 import os
 import platform
+import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -45,6 +47,25 @@ def scores(rows: list[dict], predictions: list[set[str]]) -> dict[str, dict[str,
     return table
 
 
+def noisy(text: str, rng: random.Random) -> str:
+    """A sloppier copy: lower case, no full stops or apostrophes, and one letter swapped, dropped or doubled in
+    every third word of five letters or more, as typed in a hurry on a phone."""
+    text = text.lower().replace("'", "").replace(".", "")
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if len(word) >= 5 and word.isalpha() and rng.random() < 1 / 3:
+            j = rng.randrange(1, len(word) - 1)
+            edit = rng.choice(("swap", "drop", "double"))
+            if edit == "swap":
+                word = word[:j] + word[j + 1] + word[j] + word[j + 2:]
+            elif edit == "drop":
+                word = word[:j] + word[j + 1:]
+            else:
+                word = word[:j] + word[j] + word[j:]
+            words[i] = word
+    return re.sub(r"\s+", " ", " ".join(words))
+
+
 def print_table(title: str, table: dict[str, dict[str, float]], n: int) -> None:
     print(f"\n{title} ({n} narratives)")
     print(f"{'flag':<24}{'support':>8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'f1':>7}")
@@ -71,6 +92,12 @@ def main() -> None:
         chosen = [i for i, r in enumerate(rows) if r["split"] == split]
         print_table(f"split {split}", scores([rows[i] for i in chosen], [predictions[i] for i in chosen]), len(chosen))
     print_table("all", scores(rows, predictions), len(rows))
+
+    # Robustness: the same narratives retyped carelessly (seeded, so the figures repeat).
+    rng = random.Random(20261123)
+    sloppy = [{**r, "text": noisy(r["text"], rng)} for r in rows]
+    print_table("all, retyped with typos and no punctuation", scores(sloppy, [set(flags_for(r["text"])) for r in sloppy]),
+                len(sloppy))
 
     if args.errors:
         print("\nmisread narratives (split, missed -, extra +, text, rules that fired):")

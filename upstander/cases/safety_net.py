@@ -98,7 +98,14 @@ def explain(text: str) -> list[Hit]:
 
 _LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s"})
 _OBFUSCATED = re.compile(r"(?<![\w£])[a-z][a-z@$*!0-9]*[@$*!0-9][a-z@$*!0-9]*[a-z]?(?![\w])")
-_WORD = re.compile(r"[a-z]{5,}")
+_WORD = re.compile(r"(?<!')\b[a-z]{4,}\b(?!')")
+# Contractions typed without their apostrophe ("didnt", "hed like to"), restored so the patterns see one spelling.
+_CONTRACTIONS = {"didnt": "didn't", "dont": "don't", "doesnt": "doesn't", "wasnt": "wasn't", "werent": "weren't",
+                 "isnt": "isn't", "arent": "aren't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't",
+                 "wouldnt": "wouldn't", "couldnt": "couldn't", "shouldnt": "shouldn't", "cant": "can't",
+                 "wont": "won't", "hed": "he'd", "im": "i'm", "ive": "i've", "hes": "he's",
+                 "shes": "she's", "theyre": "they're", "youre": "you're", "thats": "that's", "theres": "there's"}
+_CONTRACTION = re.compile(r"\b(" + "|".join(_CONTRACTIONS) + r")\b")
 _KNOWN_OBFUSCATIONS = frozenset({"sex", "sexual", "sexually", "rape", "raped", "raping", "rapist", "fuck", "fucking",
                                  "grope", "groped", "penis", "dick", "cock", "tits", "boobs", "pussy", "suicide",
                                  "nigger", "nigga", "paki", "faggot", "slut", "whore", "bitch", "assault", "kill"})
@@ -113,6 +120,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(him|her|my|them|your|our) ?sel(f|ves)\b", r"\1sel\2", text)
     text = re.sub(r"\bs\.? ?e\.? ?x\.?(?=\s)", "sex ", text)
     text = _WORD.sub(lambda m: correct(m.group(0)), text)
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
