@@ -61,10 +61,10 @@ def form_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in answers.FORM_PAGES:
         raise Http404
     draft = drafts.load(request)
+    if draft is not None and draft.state.submitted:
+        draft = None  # a new report from the same browser: the sent one keeps its receipt until its draft expires
     if draft is None and page != "how":
         return redirect("/report/new/how")
-    if draft is not None and draft.state.submitted:
-        return redirect("/report/new/check")
     state = draft.state if draft else drafts.DraftState(token="")
     if page not in answers.pages_for(state):
         return redirect("/report/new/what")

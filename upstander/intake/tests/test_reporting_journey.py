@@ -220,3 +220,12 @@ def test_leaving_forgets_the_visit(reporter):
     assert visitor.get("/report/status").status_code == 200
     visitor.post("/report/leave")
     assert visitor.get("/report/status").status_code == 302
+
+
+def test_a_second_report_can_be_started_in_the_same_browser_after_sending_one(cast):
+    client = Client()
+    first = Journey(client, Answers())
+    first.run()
+    second = Journey(client, Answers(narrative="A different matter entirely."))
+    assert second.run() != first.receipt
+    assert Report.objects.count() == 2
