@@ -67,7 +67,7 @@ COERCION = alt(
     r"(?:consent\w*|agree\w*|want\w*)", r"no consent", r"said no", r"say no", r"saying no", r"told him (?:no|to stop)",
     r"said stop", r"asked him to stop", r"begg\w+", r"scream\w*", r"cr(?:y|ied|ying)", r"froze", r"frozen", r"pinn\w+",
     r"held (?:me|her|him) down", r"on top of (?:me|her)", r"despite", r"refus\w*", r"protest\w*", r"objection",
-    r"uninvited", r"(?:get|got|getting|run|ran) away", r"escap\w*",
+    r"uninvited", r"(?:wouldn't|would not|refused to) (?:leave|let me go|let her go)", r"gave in", r"give in", r"(?:get|got|getting|run|ran) away", r"escap\w*",
     r"fought (?:him |her )?off", r"fight (?:him |her )?off", r"push(?:ed)? (?:him|her) (?:off|away)", r"wouldn't stop", r"didn't stop", r"did not stop",
     r"kept going", r"unconscious", r"asleep", r"passed out", r"(?:was|were|while|when) (?:i |she )?sleeping",
     r"drunk", r"intoxicated", r"drugged", r"off (?:my|her|his) face", r"to avoid", r"blacked out", r"restrained",

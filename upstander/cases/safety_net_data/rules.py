@@ -67,7 +67,8 @@ SSO_RULES = [
     Rule("sexually violated", (SSO,), r"\bviolat(?:ed|ing) (?:me|her|him|them)\b(?! (?:privacy|rights|trust))|"
          r"\b(?:was|were|been|felt|being|got) (?:sexually )?violated\b(?! (?:my|her|his|the)? ?(?:policy|privacy|rights|"
          r"trust|confidentiality|code|rules|procedure))", remarks=True),
-    Rule("euphemisms for rape", (SSO,), r"\binterfer\w* with (?:me|her|him|them|a child|children|kids|a girl|a boy)\b|"
+    Rule("euphemisms for rape", (SSO,), r"\b(?:push\w*|forc\w*|shov\w*|held|pull\w*) (?:my|her) head (?:down )?(?:into|"
+         r"onto|to|towards|down to|in) (?:his )?(?:lap|crotch|groin|penis|dick|cock)|\binterfer\w* with (?:me|her|him|them|a child|children|kids|a girl|a boy)\b|"
          r"\bdid (?:what(?:ever)? he (?:wanted|liked)|things|stuff|sexual things|"
          r"unspeakable things) (?:with|to) (?:me|her)\b|\bhad his way\b|\b(?:was|were|being|been|got) penetrated\b|"
          r"\bpenetrated by\b", remarks=True),
@@ -97,7 +98,7 @@ SSO_RULES = [
     Rule("forced himself", (SSO,), r"\bforc\w+ (?:him|her|them)(?:self|selves)? ?(?:on|onto|upon|into)\b|"
          r"\bhad (?:his|her) (?:wicked )?way with\b|\btook advantage of (?:me|her|him)\b(?= .*\b(?:drunk|asleep|"
          r"unconscious|passed out|sexual\w*|bed|vulnerable))", remarks=True),
-    Rule("hands all over", (SSO,), r"\bhands? (?:were |was )?all over (?:me|her|him|them|the)|\bwandering hands\b|"
+    Rule("hands all over", (SSO,), rf"\bhands? (?:were |was )?all over (?:{PERSON}|the)\b|\bwandering hands\b|"
          r"\b(?:was|were|got|get|is) all over (?:me|her)\b|\bhands everywhere\b|"
          r"\bcouldn't keep his hands (?:off|to himself)|\bhandsy\b|\btouchy[- ]?feely\b|\b(?:inappropriate(?:ly)?|unwanted|"
          r"sexual|intimate) (?:physical )?(?:touch\w*|contact|fondl\w*|kiss\w*)|\btouch\w* (?:[\w'-]+ ){0,5}?(?:"
@@ -105,7 +106,7 @@ SSO_RULES = [
          remarks=True, wishes=True),
     # Touching a sexual part of the body, or a hand inside or under clothing.
     Rule("contact with intimate part", (SSO,), rf"\b{CONTACT}{_NEAR}(?:(?:my|her|his|their|the|a|one of|on the|"
-         rf"on her|on my|in the|in her|in my|at my|at her|\w+'s) )?{INTIMATE}\b", remarks=True, wishes=True),
+         rf"on her|on my|in the|in her|in my|at my|at her|\w+'s) )?(?<!own ){INTIMATE}\b", remarks=True, wishes=True),
     Rule("contact with thigh or leg", (SSO,), rf"\b{SOFT_CONTACT}{_NEAR}(?:my|her) {BORDERLINE}\b",
          remarks=True, wishes=True),
     # A hand under or inside clothing ("hand down the front of my jeans"); filming up a skirt is not contact.
@@ -180,7 +181,7 @@ SSO_RULES = [
     # A threat for refusing sex ("said if I didn't sleep with him I'd regret it").
     Rule("threat for refusing sex", (SSO,), r"\b(?:if|unless) (?:i|she|he|they|you) (?:didn't|did not|wouldn't|would not|"
          r"don't|do not|refused to|won't) (?:sleep|have sex|give him|go to bed|do (?:it|what he|as he))\b", negatable=False),
-    Rule("carried on after no", (SSO,), r"\b(?:said no|say no|saying no|said stop|told him (?:no|to stop)(?! \w+ing)|"
+    Rule("carried on after no", (SSO,), r"\b(?:said no|say no|saying no|said stop|(?:told|tell\w*|begg\w*) him (?:no|to stop)(?! \w+ing)|"
          r"asked him to stop(?! \w+ing)|(?:didn't|did not|never) (?:consent|agree to (?:it|any of it|this|that)))\b",
          context=r"\b(?:kept going|carried on|did it anyway|went ahead|didn't stop|did not stop|wouldn't stop|anyway)\b",
          negatable=False),
