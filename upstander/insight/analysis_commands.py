@@ -22,6 +22,10 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+def _count(value: int | None) -> str:
+    return "x" if value is None else f"{value:,}"  # x: suppressed in a published view
+
+
 def print_rates(rows: list[dict[str, Any]]) -> None:
     """A plain-text table of rate rows (stage, group, numerator/denominator, rate, relative rate and CI)."""
     click.echo(f"{'stage':<22}{'group':<34}{'n / N':>20}{'rate':>9}{'RR':>8}  95% CI")
@@ -29,11 +33,26 @@ def print_rates(rows: list[dict[str, Any]]) -> None:
         if row.get("missing"):
             click.echo(f"{row['stage']:<22}{row['group'][:33]:<34}{'missing':>20}")
             continue
-        ratio = f"{row['numerator']:,} / {row['denominator']:,}"
+        ratio = f"{_count(row['numerator'])} / {_count(row['denominator'])}"
         ci = f"{_fmt(row['ci_low'], 2)}–{_fmt(row['ci_high'], 2)}" if row.get("ci_low") is not None else ""
         marker = " (ref)" if row.get("reference") else ""
         click.echo(f"{row['stage']:<22}{row['group'][:33]:<34}{ratio:>20}{_fmt(row['rate']):>9}"
                    f"{_fmt(row['relative_rate'], 2):>8}  {ci}{marker}")
+
+
+published_option = click.option(
+    "--published", is_flag=True,
+    help="Apply disclosure control as in a published report (counts under 10 suppressed, the rest rounded to 5).")
+
+
+def _emit(document: dict[str, Any], kind: str, as_json: bool, published: bool) -> dict[str, Any]:
+    if published:
+        from upstander.insight.published import publishable
+
+        document = publishable(kind, document)
+    if as_json:
+        echo_json(document)
+    return document
 
 
 @click.command("datasets")
@@ -59,14 +78,15 @@ def datasets_command(as_json: bool) -> None:
 @dataset_options
 @click.option("--by", type=click.Choice(GROUPINGS), default="ethnicity", show_default=True)
 @click.option("--reference", help='Reference group label (default: the dataset\'s "White"; by sex: "Male").')
+@published_option
 def fairness_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
-                     by: str, reference: str | None) -> None:
+                     by: str, reference: str | None, published: bool) -> None:
     """Disproportionality per stage of the misconduct funnel, with relative rates and 95% CIs (Katz)."""
     from upstander.insight.fairness import fairness
 
-    document = fairness(load(dataset, date_from, date_to, source), by=by, reference=reference)
+    document = _emit(fairness(load(dataset, date_from, date_to, source), by=by, reference=reference), "fairness",
+                     as_json, published)
     if as_json:
-        echo_json(document)
         return
     click.echo(f"{document['dataset']} ({document['from'] or 'start'} to {document['to'] or 'end'}, "
                f"{document['source']}), by {by}, reference {document['reference'] or 'none'}")
@@ -79,29 +99,111 @@ def fairness_command(dataset: str, date_from: dt.date | None, date_to: dt.date |
 @click.option("--reference", help="Reference group label (default as for `fairness`).")
 @click.option("--stage", "stage_names", multiple=True,
               help="Stage(s) to model (default: allegation per head and substantiated per allegation).")
+@published_option
 def fairness_adjusted_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str,
-                              as_json: bool, by: str, reference: str | None, stage_names: tuple[str, ...]) -> None:
+                              as_json: bool, by: str, reference: str | None, stage_names: tuple[str, ...],
+                              published: bool) -> None:
     """Odds ratios and standardised rates adjusted for rank, length of service and unit (logistic regression)."""
     from upstander.insight.fairness_adjusted import adjusted
 
-    document = adjusted(load(dataset, date_from, date_to, source), by=by, reference=reference,
-                        stage_names=list(stage_names) or None)
+    document = _emit(adjusted(load(dataset, date_from, date_to, source), by=by, reference=reference,
+                              stage_names=list(stage_names) or None), "fairness_adjusted", as_json, published)
     if as_json:
-        echo_json(document)
         return
     click.echo(f"{document['dataset']}, by {by}, reference {document['reference'] or 'none'}")
     for model in document["models"]:
         click.echo(f"\n{model['stage']} ({model['basis']}), adjusted for {', '.join(model['adjusted_for']) or '-'}"
                    + (f": {model['missing_reason']}" if model.get("missing") else ""))
         for row in model.get("groups", []):
-            click.echo(f"  {row['group'][:33]:<34}{row['events']:>8,} / {row['n']:<9,} "
+            click.echo(f"  {row['group'][:33]:<34}{_count(row['events']):>8} / {_count(row['n']):<9} "
                        f"OR {_fmt(row['odds_ratio'], 2)} adj {_fmt(row['adjusted_odds_ratio'], 2)} "
                        f"[{_fmt(row['ci_low'], 2)}–{_fmt(row['ci_high'], 2)}]")
+
+
+@click.command("outcomes")
+@dataset_options
+@published_option
+def outcomes_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
+                     published: bool) -> None:
+    """Substantiation rate and time to outcome by complainant sex and ethnicity, theme and source."""
+    from upstander.insight.outcomes import outcomes
+
+    document = _emit(outcomes(load(dataset, date_from, date_to, source)), "outcomes", as_json, published)
+    if as_json:
+        return
+    for key in ("by_complainant_sex", "by_complainant_ethnicity", "by_theme", "by_source"):
+        section = document[key]
+        click.echo(f"\n{key.replace('_', ' ')} (reference {section.get('reference') or 'none'})")
+        if section.get("missing"):
+            click.echo(f"  not available: {section['missing_reason']}")
+            continue
+        print_rates([{"stage": "substantiated", **row} for row in section["rows"]])
+
+
+@click.command("attrition")
+@dataset_options
+@published_option
+@click.option("--by", type=click.Choice(GROUPINGS), default="ethnicity", show_default=True)
+def attrition_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
+                      published: bool, by: str) -> None:
+    """Leaving rates by group and reason, time to leaving after reporting or being accused, promotion."""
+    from upstander.insight.attrition import attrition
+
+    document = _emit(attrition(load(dataset, date_from, date_to, source), by=by), "attrition", as_json, published)
+    if as_json:
+        return
+    leaving = document["leaving"]
+    click.echo(f"leaving in {document['window']['from']} to {document['window']['to']}")
+    if leaving.get("missing"):
+        click.echo(f"  not available: {leaving['missing_reason']}")
+    else:
+        print_rates([{"stage": "left", **row} for row in leaving["rows"]])
+    for key in ("after_reporting", "after_accused"):
+        section = document[key]
+        if section.get("missing"):
+            click.echo(f"{key.replace('_', ' ')}: not available: {section['missing_reason']}")
+            continue
+        cox = section["cox"]
+        click.echo(f"{key.replace('_', ' ')}: hazard ratio {_fmt(cox['hazard_ratio'], 2)} "
+                   f"[{_fmt(cox['ci_low'], 2)}–{_fmt(cox['ci_high'], 2)}] against matched peers")
+    promotion = document["promotion"]
+    if promotion.get("missing"):
+        click.echo(f"promotion: not available: {promotion['missing_reason']}")
+    else:
+        print_rates([{"stage": "not_promoted", **row} for row in promotion["rows"]])
+
+
+@click.command("timeliness")
+@dataset_options
+@published_option
+def timeliness_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
+                       published: bool) -> None:
+    """Time to close and in each stage, cases open over 12 months and 2 years, handovers, accounts, overdue."""
+    from upstander.insight.timeliness import timeliness
+
+    document = _emit(timeliness(load(dataset, date_from, date_to, source)), "timeliness", as_json, published)
+    if as_json:
+        return
+    durations = document["durations"]
+    if durations.get("missing"):
+        click.echo(f"not available: {durations['missing_reason']}")
+        return
+    close = durations["time_to_close"]
+    click.echo(f"as of {document['as_of']}: median time to close {_fmt(close['median_days'], 0)} days "
+               f"(n {close['n']}), 90th percentile {_fmt(close['p90_days'], 0)}")
+    for key in ("open_over_12_months", "open_over_2_years", "took_over_12_months", "took_over_2_years"):
+        share = durations[key]
+        click.echo(f"  {key.replace('_', ' ')}: {share['numerator']} / {share['denominator']} = {_fmt(share['rate'])}")
+    for key in ("handovers", "accounts_per_victim"):
+        section = document[key]
+        click.echo(f"{key.replace('_', ' ')}: " + (f"not available: {section['missing_reason']}" if section["missing"]
+                                                   else f"mean {_fmt(section['mean'], 2)} over {section['cases']}"))
 
 
 def register(group: click.Group) -> None:
     from upstander.insight.importers.commands import import_group
 
     group.add_command(import_group)
-    for command in (datasets_command, fairness_command, fairness_adjusted_command):
+    for command in (datasets_command, fairness_command, fairness_adjusted_command, outcomes_command,
+                    attrition_command, timeliness_command):
         group.add_command(command)

@@ -52,6 +52,20 @@ def katz_interval(a: int, n1: int, c: int, n0: int, z: float = Z95) -> tuple[flo
     return rr, math.exp(math.log(rr) - z * se), math.exp(math.log(rr) + z * se)
 
 
+def compare(group: str, numerator: int, denominator: int, reference: str | None, ref_numerator: int,
+            ref_denominator: int) -> dict[str, Any]:
+    """One rate row against a reference group: rate, relative rate, Katz 95% CI and whether it excludes 1."""
+    rr, low, high = (None, None, None)
+    if reference is not None and group != reference:
+        rr, low, high = katz_interval(numerator, denominator, ref_numerator, ref_denominator)
+    elif group == reference and ref_denominator and ref_numerator:
+        rr = 1.0
+    return {"group": group, "numerator": numerator, "denominator": denominator,
+            "rate": numerator / denominator if denominator else None, "relative_rate": rr, "ci_low": low,
+            "ci_high": high, "reference": group == reference,
+            "significant": low is not None and high is not None and (low > 1 or high < 1)}
+
+
 # --- groups -------------------------------------------------------------------------------------------------------
 
 
@@ -151,16 +165,7 @@ def _rows(counts: pl.DataFrame, basis: str, stage_list: list[str], available: se
                 rows.append(row)
                 continue
             numerator, denominator = lookup.get((stage, group), (0, 0))
-            rr, low, high = (None, None, None)
-            if reference is not None and group != reference:
-                rr, low, high = katz_interval(numerator, denominator, ref_num, ref_den)
-            elif group == reference and ref_den and ref_num:
-                rr = 1.0
-            row.update(numerator=numerator, denominator=denominator,
-                       rate=numerator / denominator if denominator else None,
-                       relative_rate=rr, ci_low=low, ci_high=high, missing=False,
-                       reference=group == reference,
-                       significant=(low is not None and high is not None and (low > 1 or high < 1)))
+            row.update(compare(group, numerator, denominator, reference, ref_num, ref_den), missing=False)
             rows.append(row)
     return rows
 

@@ -157,6 +157,12 @@ def _people(profiles: pl.DataFrame) -> pl.DataFrame:
     ).unique("person_id", keep="first")
 
 
+def as_of(complaints: pl.DataFrame) -> Any:
+    """The date the extract was taken, as far as the data shows: its last complaint received or closed."""
+    dates = [complaints["received_date"].max(), complaints["closed_date"].max()]
+    return max((d for d in dates if d is not None), default=None)
+
+
 def _stage_events(complaints: pl.DataFrame, investigators: pl.DataFrame | None) -> pl.DataFrame:
     frames = [
         complaints.select("complaint_id", pl.lit("received").alias("stage"), pl.col("received_date").alias("date")),
@@ -166,7 +172,10 @@ def _stage_events(complaints: pl.DataFrame, investigators: pl.DataFrame | None) 
         frames.append(investigators.select(
             norm_id("cr_id").alias("complaint_id"), pl.lit("investigator_assigned").alias("stage"),
             pl.col("assigned_datetime").str.to_date("%d-%b-%y", strict=False).alias("date")))
-    return pl.concat(frames).drop_nulls(["complaint_id", "date"]).unique().sort(["complaint_id", "date", "stage"])
+    # A handful of two-digit years read as 2030/2040: a date after the extract was taken is an error, not a fact.
+    cutoff = as_of(complaints)
+    return (pl.concat(frames).drop_nulls(["complaint_id", "date"]).filter(pl.col("date") <= cutoff).unique()
+            .sort(["complaint_id", "date", "stage"]))
 
 
 def build(directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
@@ -203,6 +212,7 @@ def build(directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
         "source": "cpdp",
         "origin": "Citizens Police Data Project (Invisible Institute), Chicago, 1967 – March 2018",
         "workforce_known": True,
+        "as_of": as_of(complaints),
         "stages_available": stages.available(allegations),
         "complainant_equality_data": raw["complainants"] is not None,
         "notes": [

@@ -17,7 +17,7 @@ import polars as pl
 
 from upstander.insight import stages
 from upstander.insight.datasets import DatasetError, save
-from upstander.insight.importers.cpdp import norm_id
+from upstander.insight.importers.cpdp import as_of, norm_id
 from upstander.insight.schema import TABLES, conform
 
 TABLE_KEYS = {"file", "delimiter", "columns", "values", "dates", "constants", "skip_rows_where_empty"}
@@ -150,6 +150,7 @@ def build(mapping: dict[str, Any], directory: Path) -> tuple[dict[str, pl.DataFr
         "origin": dataset.get("origin", ""),
         "workforce_known": bool(dataset.get("workforce_known", False)) and "people" in tables,
         "stages_available": stages.available(allegations),
+        "as_of": dataset.get("as_of") or as_of(tables["complaints"]),
         "complainant_equality_data": "complainants" in tables,
         "notes": list(dataset.get("notes", [])),
     }

@@ -1,0 +1,137 @@
+"""Outcomes for those who complain: are complaints upheld less often, or more slowly, depending on who made them
+(the complainant's sex and ethnicity, from the form's optional equality questions or the dataset) and what they
+were about (the category's theme: sexual misconduct, racism, …)?
+
+Definitions
+- by complainant: the unit is a complaint; a complaint counts once in every group one of its complainants belongs to.
+  Numerator: complaints with at least one substantiated allegation; denominator: every complaint of the group in
+  the window (open ones and those with no finding included). Reference: White (by ethnicity), Male (by sex).
+- by theme: the unit is person × complaint × theme; substantiated if any allegation of that theme against that
+  person on that complaint was. Each theme is compared with every unit *not* of that theme ("the rest").
+- by source: complaints from the public against complaints raised by staff (internal), reference public.
+- time to outcome: days from the complaint's received date to its closed date (or, for a theme, the allegation's
+  outcome date); median and quartiles over those closed, with the number still open. `time_p_value` is a two-sided
+  Mann–Whitney test of the closed durations against the reference (or the rest).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from upstander.insight import stages as funnel
+from upstander.insight.datasets import Dataset
+from upstander.insight.fairness import NOT_RECORDED, compare, white_label
+
+REST = "(all other themes)"
+
+
+def _durations(frame: pl.DataFrame, group: str) -> list[int]:
+    return frame.filter((pl.col("group") == group) & pl.col("days").is_not_null())["days"].to_list()
+
+
+def _time_summary(days: list[int], reference_days: list[int] | None) -> dict[str, Any]:
+    import numpy as np
+
+    summary: dict[str, Any] = {"closed": len(days), "median_days": None, "p25_days": None, "p75_days": None,
+                               "time_p_value": None}
+    if days:
+        p25, median, p75 = np.percentile(days, [25, 50, 75])
+        summary.update(median_days=float(median), p25_days=float(p25), p75_days=float(p75))
+    if days and reference_days and reference_days is not days:
+        from scipy.stats import mannwhitneyu
+
+        summary["time_p_value"] = float(mannwhitneyu(days, reference_days, alternative="two-sided").pvalue)
+    return summary
+
+
+def _grouped(units: pl.DataFrame, reference: str | None, groups: list[str] | None = None,
+             rest: bool = False) -> list[dict[str, Any]]:
+    """Rows per group of `units` (columns: group, key, substantiated, days, open)."""
+    counts = {r["group"]: r for r in units.group_by("group").agg(
+        pl.col("key").n_unique().alias("denominator"),
+        pl.col("key").filter(pl.col("substantiated")).n_unique().alias("numerator"),
+        pl.col("key").filter(pl.col("open")).n_unique().alias("open")).to_dicts()}
+    order = groups or sorted(counts, key=lambda g: (g == NOT_RECORDED, g))
+    rows = []
+    for group in order:
+        c = counts.get(group, {"numerator": 0, "denominator": 0, "open": 0})
+        if rest:
+            others = units.filter(pl.col("group") != group)
+            ref_num = others.filter(pl.col("substantiated"))["key"].n_unique()
+            ref_den = others["key"].n_unique()
+            row = compare(group, c["numerator"], c["denominator"], REST, ref_num, ref_den)
+            row["reference"] = False
+            ref_days = others.filter(pl.col("days").is_not_null())["days"].to_list()
+        else:
+            r = counts.get(reference or "", {"numerator": 0, "denominator": 0})
+            row = compare(group, c["numerator"], c["denominator"], reference, r["numerator"], r["denominator"])
+            ref_days = _durations(units, reference) if reference and group != reference else None
+        row.update(open=c["open"], **_time_summary(_durations(units, group), ref_days))
+        rows.append(row)
+    return rows
+
+
+def complaint_units(data: Dataset) -> pl.DataFrame:
+    """One row per complaint: substantiated (any allegation), days to outcome, still open."""
+    substantiated = (data.allegations.group_by("complaint_id")
+                     .agg(funnel.reached("substantiated").any().alias("substantiated")))
+    return (data.complaints.select("complaint_id", "received_date", "closed_date", "source")
+            .join(substantiated, on="complaint_id", how="left")
+            .with_columns(pl.col("substantiated").fill_null(False),
+                          (pl.col("closed_date") - pl.col("received_date")).dt.total_days().alias("days"),
+                          pl.col("closed_date").is_null().alias("open"),
+                          pl.col("complaint_id").alias("key")))
+
+
+def by_complainant(data: Dataset, column: str) -> dict[str, Any]:
+    labels = data.complainants.select("complaint_id", pl.col(column).alias("group")).drop_nulls()
+    if labels.height == 0:
+        return {"missing": True, "missing_reason": f"the dataset records no complainant {column}", "rows": []}
+    units = complaint_units(data).join(labels.unique(), on="complaint_id", how="inner")
+    groups = sorted(set(labels["group"].to_list()))
+    if column == "ethnicity":
+        reference = white_label(groups)
+    else:
+        reference = next((g for g in groups if g.strip().lower() in ("male", "m")), None)
+    return {"missing": False, "reference": reference, "unit": "complaint",
+            "rows": _grouped(units, reference)}
+
+
+def by_source(data: Dataset) -> dict[str, Any]:
+    units = complaint_units(data).with_columns(pl.col("source").fill_null(NOT_RECORDED).alias("group"))
+    return {"missing": False, "reference": "public", "unit": "complaint", "rows": _grouped(units, "public")}
+
+
+def by_theme(data: Dataset) -> dict[str, Any]:
+    allegations = data.allegations
+    if allegations.height == 0 or allegations["theme"].null_count() == allegations.height:
+        return {"missing": True, "missing_reason": "the dataset maps no categories to themes", "rows": []}
+    received = data.complaints.select("complaint_id", "received_date")
+    units = (allegations.with_columns(pl.col("theme").fill_null(NOT_RECORDED).alias("group"),
+                                      funnel.reached("substantiated").alias("substantiated"))
+             .join(received, on="complaint_id", how="left")
+             .with_columns(pl.concat_str(pl.col("complaint_id"), pl.coalesce("person_id", "allegation_id"),
+                                         pl.col("group"), separator="|").alias("key"),
+                           (pl.col("outcome_date") - pl.col("received_date")).dt.total_days().alias("days"),
+                           pl.col("outcome_date").is_null().alias("open"))
+             .group_by("key", "group").agg(pl.col("substantiated").any(), pl.col("days").max(),
+                                           pl.col("open").all()))
+    return {"missing": False, "reference": REST, "unit": "person × complaint × theme", "rows": _grouped(units, None,
+                                                                                                       rest=True)}
+
+
+def outcomes(data: Dataset) -> dict[str, Any]:
+    return {
+        **data.describe(),
+        "by_complainant_sex": by_complainant(data, "sex"),
+        "by_complainant_ethnicity": by_complainant(data, "ethnicity"),
+        "by_theme": by_theme(data),
+        "by_source": by_source(data),
+        "definitions": {
+            "substantiation": "numerator: units with a substantiated allegation; denominator: every unit in the "
+                              "window, open ones and those with no finding included",
+            "time_to_outcome": "days from received to closed (theme: to the allegation's outcome date), closed only",
+        },
+    }
