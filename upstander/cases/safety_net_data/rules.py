@@ -178,6 +178,10 @@ SSO_RULES = [
     Rule("child", (SSO,), rf"\b{CHILD_SEXUAL}", context=CHILD, remarks=True, wishes=True,
          after=alt("training", "policy", "awareness", "course", "unit", "team")),
     # Non-consent followed by carrying on ("I said no but he did it anyway", "he kept going after I said stop").
+    # "Tried it on" (made a pass) is only a pass, unless force or grabbing came with it.
+    Rule("tried it on with force", (SSO,), r"\b(?:tr(?:ied|ying|ies|y)|kept trying) it on\b",
+         context=r"\b(?:grab\w*|forc\w*|pinn\w*|held (?:me|her)|touch\w*|kiss\w*|grop\w*|(?:wouldn't|would not|won't) "
+                 r"take no|all over (?:me|her)|on top of)"),
     # A threat for refusing sex ("said if I didn't sleep with him I'd regret it").
     Rule("threat for refusing sex", (SSO,), r"\b(?:if|unless) (?:i|she|he|they|you) (?:didn't|did not|wouldn't|would not|"
          r"don't|do not|refused to|won't) (?:sleep|have sex|give him|go to bed|do (?:it|what he|as he))\b", negatable=False),
