@@ -65,6 +65,16 @@ def write_world(world: World, models: dict[str, type], writer: BulkWriter) -> No
                   "decision"):
         w.insert(models[table], CASE_FIELDS[table], world.rows[table])
     w.finish()
+    refresh_clocks(world)
+
+
+def refresh_clocks(world: World, chunk: int = 500) -> None:
+    """Open cases get their clock cache (due_on, due_clock) from the case workflow's own computation."""
+    from upstander.cases.clocks import refresh_due
+
+    open_ids = [row[0] for row in world.rows["case"] if row[9] is None]
+    for i in range(0, len(open_ids), chunk):
+        refresh_due(open_ids[i:i + chunk])
 
 
 def _unit_history(world: World):

@@ -111,6 +111,7 @@ def write(truth: dict, path: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(dumps(truth))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the truth file is ordinary output
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

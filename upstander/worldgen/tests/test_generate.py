@@ -90,3 +90,10 @@ def test_it_refuses_a_database_that_already_holds_a_world(truth):
     with pytest.raises(WorldExists, match="empty database"):
         generate(200, 2, 6, progress=False)
     assert Person.objects.count() == truth["rows"]["people.person"]
+
+
+def test_open_cases_carry_their_clock_cache_and_closed_ones_none(truth):
+    open_cases = Case.objects.filter(closed_on__isnull=True)
+    assert open_cases.exists()
+    assert not open_cases.filter(due_on__isnull=True).exclude(state="closed").exists()
+    assert not Case.objects.filter(closed_on__isnull=False, due_on__isnull=False).exists()
