@@ -3,9 +3,12 @@ listening-circle facilitator's form. The case workflow grows this into the full 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -13,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
-from upstander.accounts.models import Role
+from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import staff_view
 from upstander.audit.log import record
 from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode, Route
@@ -25,6 +28,11 @@ from upstander.intake.reports import Identity, ReportInput, Subject, attachment_
 from upstander.lib.policy import category_choices, category_label
 
 REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in member (staff_view has already refused anyone else)."""
+    return cast(User, request.user)
 DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
@@ -79,7 +87,7 @@ class DisclosureForm(forms.Form):
 @staff_view(REPORT_ROLES)
 def report_list(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
-    reports = visible_reports(request.user).order_by("-received_on", "-id")  # type: ignore[arg-type]
+    reports = visible_reports(_user(request)).order_by("-received_on", "-id")
     if not show_all:
         reports = reports.filter(case__isnull=True)
     rows = [{"public_id": r.public_id, "received_on": r.received_on, "channel": r.get_channel_display(),
@@ -87,20 +95,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
              "categories": ", ".join(category_label(c) for c in r.categories), "case": r.case_id is not None}
             for r in reports[:200]]
     return render(request, "cases/report_list.html", {"rows": rows, "show_all": show_all,
-                                                       "can_record": request.user.role == Role.FACILITATOR})
+                                                       "can_record": _user(request).role == Role.FACILITATOR})
 
 
 def _detail(request: HttpRequest, public_id, form: ReplyForm | None = None, status: int = 200) -> HttpResponse:
     try:
-        opened = open_report_for(request.user, public_id, session_keys.load(request))  # type: ignore[arg-type]
+        opened = open_report_for(_user(request), public_id, session_keys.load(request))
     except sealing.KeyUnavailable as exc:
-        report = get_report_for(request.user, public_id)  # type: ignore[arg-type]
+        report = get_report_for(_user(request), public_id)
         return render(request, "cases/report_detail.html", {"report": report, "locked": str(exc)}, status=403)
     r = opened.report
     context = {
         "report": r, "opened": opened, "categories": [category_label(c) for c in r.categories],
         "mentions": list(r.mentions.all()), "sent": request.GET.get("sent") == "1",
-        "form": (form or ReplyForm()) if request.user.role in CONTENT_ROLES else None,  # type: ignore[union-attr]
+        "form": (form or ReplyForm()) if _user(request).role in CONTENT_ROLES else None,
         "identity_sealed": bool(r.sealed_identity),
     }
     return render(request, "cases/report_detail.html", context, status=status)
@@ -117,15 +125,15 @@ def report_detail(request: HttpRequest, public_id) -> HttpResponse:
 @staff_view(CONTENT_ROLES)
 @require_POST
 def report_reply(request: HttpRequest, public_id) -> HttpResponse:
-    report = get_report_for(request.user, public_id, write=True)  # type: ignore[arg-type]
+    report = get_report_for(_user(request), public_id, write=True)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _detail(request, public_id, form, status=400)
     try:
-        data_key = sealing.data_key_for_org(report, request.user.organisation, session_keys.load(request))  # type: ignore[union-attr]
+        data_key = sealing.data_key_for_org(report, _user(request).organisation, session_keys.load(request))
     except sealing.KeyUnavailable:
         return _detail(request, public_id, form, status=403)
-    do_reply_to_reporter(actor=request.user, report=report, data_key=data_key, body=form.cleaned_data["body"],  # type: ignore[arg-type]
+    do_reply_to_reporter(actor=_user(request), report=report, data_key=data_key, body=form.cleaned_data["body"],
                          is_question=form.cleaned_data["is_question"])
     return redirect(f"/cases/reports/{report.public_id}/?sent=1")
 
@@ -133,15 +141,15 @@ def report_reply(request: HttpRequest, public_id) -> HttpResponse:
 @never_cache
 @staff_view(REPORT_ROLES)
 @require_http_methods(["GET"])
-def report_file(request: HttpRequest, public_id, file_id) -> HttpResponse:
+def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
     """The copy with metadata removed. Only re-encoded images are shown inline; every other file is a download,
     with nosniff and a sandboxing CSP, so an HTML or SVG file can never run in our origin."""
-    report = get_report_for(request.user, public_id)  # type: ignore[arg-type]
+    report = get_report_for(_user(request), public_id)
     attachment = Attachment.objects.filter(report=report, public_id=file_id).first()
     if attachment is None:
         raise Http404("No such file")
     try:
-        data_key = sealing.data_key_for_org(report, request.user.organisation, session_keys.load(request))  # type: ignore[union-attr]
+        data_key = sealing.data_key_for_org(report, _user(request).organisation, session_keys.load(request))
         key = attachment_key(attachment, data_key)
         name = attachment_name(attachment, data_key)
         path = storage.locate(attachment.clean_blob)
@@ -153,11 +161,11 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponse:
             name += ".png"
         response = StreamingHttpResponse(storage.read_chunks(attachment.clean_blob, key, path=path),
                                          content_type=attachment.content_type)
-        response["Content-Disposition"] = content_disposition_header(False, name)
+        response["Content-Disposition"] = content_disposition_header(False, name) or ""
     else:
         response = StreamingHttpResponse(storage.read_chunks(attachment.clean_blob, key, path=path),
                                          content_type="application/octet-stream")
-        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["Content-Disposition"] = content_disposition_header(True, name) or ""
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -165,7 +173,7 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponse:
 
 def record_read(request: HttpRequest, report) -> None:
     with transaction.atomic():
-        record(request.user, "report.file_read", report)
+        record(_user(request), "report.file_read", report)
 
 
 @never_cache
@@ -178,7 +186,7 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
                       status=200 if request.method == "GET" else 400)
     receipt = receipts.new_receipt() if form.cleaned_data["give_receipt"] else None
     key = receipts.derive(receipt) if receipt else None
-    report = do_record_disclosure(actor=request.user, data=form.report_input(),  # type: ignore[arg-type]
+    report = do_record_disclosure(actor=_user(request), data=form.report_input(),
                                   session_on=form.cleaned_data["session_on"], consent=form.cleaned_data["consent"],
                                   receipt_key=key)
     return render(request, "cases/report_disclosure_done.html", {"report": report, "receipt": receipt})

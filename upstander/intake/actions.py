@@ -5,6 +5,7 @@ counts), never anything the reporter typed."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -59,7 +60,7 @@ def _next_sequence(report: Report) -> int:
     return (Message.objects.filter(report=report).aggregate(m=Max("sequence"))["m"] or 0) + 1
 
 
-_KIND_ACTION = {
+_KIND_ACTION: dict[str | None, str] = {
     None: "report.reporter_message",
     RequestKind.INFORMATION: "report.information_added",
     RequestKind.RETALIATION: "report.retaliation_reported",
@@ -68,7 +69,7 @@ _KIND_ACTION = {
 
 
 def do_add_reporter_message(*, actor: Actor, report: Report, data_key: bytes, body: str, kind: str | None = None,
-                            files: list[StagedFile] = ()) -> Message:
+                            files: Sequence[StagedFile] = ()) -> Message:
     """A message from the reporter, encrypted under the report's data key, with any files; `kind` also records
     a structured request (information, retaliation, review) in the clear for the workflow."""
     _require_reporter(actor)
@@ -97,13 +98,13 @@ def do_add_reporter_message(*, actor: Actor, report: Report, data_key: bytes, bo
 
 
 def do_add_information(*, actor: Actor, report: Report, data_key: bytes, body: str,
-                       files: list[StagedFile] = ()) -> Message:
+                       files: Sequence[StagedFile] = ()) -> Message:
     return do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
                                    kind=RequestKind.INFORMATION, files=files)
 
 
 def do_report_retaliation(*, actor: Actor, report: Report, data_key: bytes, body: str,
-                          files: list[StagedFile] = ()) -> Message:
+                          files: Sequence[StagedFile] = ()) -> Message:
     return do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
                                    kind=RequestKind.RETALIATION, files=files)
 

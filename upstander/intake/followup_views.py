@@ -67,7 +67,7 @@ def return_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _messages(v: visit.Visit) -> list[dict]:
+def _messages(v: visit.Visit) -> tuple[list[dict], list[str]]:
     files_by_message: dict[int, list[str]] = {}
     for a in Attachment.objects.filter(report=v.report).order_by("id"):
         files_by_message.setdefault(a.message_id or 0, []).append(attachment_name(a, v.data_key))
@@ -156,7 +156,7 @@ def _add_information(request: HttpRequest) -> HttpResponse:
     form = InformationForm(request.POST)
     if not form.is_valid():
         return _status(request, v, {"information_form": form}, status=400)
-    staged, errors = add_uploads(request.FILES.getlist("files"), already=0)
+    staged, errors = add_uploads(request.FILES.getlist("attachments"), already=0)
     if errors:
         for s in staged:  # all or nothing, so the reporter is not left unsure which files went
             discard_staged(s)

@@ -4,6 +4,8 @@ least one must be ticked, which HTML cannot say, so the server says it with a cl
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 
@@ -91,7 +93,7 @@ class WhatForm(forms.Form):
 
     def __init__(self, *args, reporter_type: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = category_choices()
+        cast(forms.MultipleChoiceField, self.fields["categories"]).choices = category_choices()
         for i in range(1, SUBJECT_ROWS + 1):
             self.fields[f"subject_{i}_name"] = forms.CharField(label="Name", max_length=200, required=False)
             self.fields[f"subject_{i}_number"] = forms.CharField(label="Warrant or staff number", max_length=64,
@@ -119,7 +121,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class FilesForm(forms.Form):
-    files = forms.FileField(
+    attachments = forms.FileField(
         label="Add files (optional)", required=False,
         widget=MultipleFileInput(attrs={"multiple": True}),
         help_text="Pictures, screenshots, PDFs, documents, recordings. Up to 10 files, each up to the size limit.")
@@ -150,7 +152,7 @@ class MessageForm(forms.Form):
 class InformationForm(forms.Form):
     body = forms.CharField(label="What you want to add", widget=forms.Textarea(attrs={"rows": 6}),
                            max_length=MAX_MESSAGE_CHARS, error_messages={"required": "Write what you want to add"})
-    files = forms.FileField(label="Files (optional)", required=False, widget=MultipleFileInput(attrs={"multiple": True}))
+    attachments = forms.FileField(label="Files (optional)", required=False, widget=MultipleFileInput(attrs={"multiple": True}))
 
 
 class RetaliationForm(forms.Form):

@@ -4,6 +4,7 @@ inside their transaction; nothing here checks permission or writes the audit log
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,7 +109,8 @@ def discard_staged(staged: StagedFile) -> None:
     storage.delete(staged.clean_blob)
 
 
-def attach(report: Report, data_key: bytes, staged: list[StagedFile], *, message: Message | None = None) -> list[Attachment]:
+def attach(report: Report, data_key: bytes, staged: Sequence[StagedFile], *,
+           message: Message | None = None) -> list[Attachment]:
     """Attachment rows for staged files (inside the caller's transaction); the blobs move to files/ on commit."""
     today = timezone.localdate()
     rows = []
@@ -123,7 +125,11 @@ def attach(report: Report, data_key: bytes, staged: list[StagedFile], *, message
     Attachment.objects.bulk_create(rows)
     names = [n for f in staged for n in (f.original_blob, f.clean_blob)]
     PendingBlob.objects.filter(name__in=names).delete()
-    transaction.on_commit(lambda: [storage.promote(n) for n in names])
+    def promote_all() -> None:
+        for name in names:
+            storage.promote(name)
+
+    transaction.on_commit(promote_all)
     return rows
 
 
@@ -148,7 +154,7 @@ def match_staff_reporter(identity: Identity | None) -> Person | None:
 
 
 def create_report(data: ReportInput, *, receipt: tuple[bytes, str] | None, channel: str = Channel.ONLINE,
-                  received_on: date | None = None, facilitator=None, files: list[StagedFile] = ()) -> Report:
+                  received_on: date | None = None, facilitator=None, files: Sequence[StagedFile] = ()) -> Report:
     """Create the report, sealed. `receipt` is (receipt key, lookup) or None. Call inside transaction.atomic()."""
     data_key = crypto.new_data_key()
     public_id = uuid.uuid4()

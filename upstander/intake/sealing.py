@@ -97,6 +97,8 @@ def data_key_for_org(report: Report, organisation: Organisation | None, private_
 
 
 def data_key_from_receipt(report: Report, receipt_key: bytes) -> bytes:
+    if not report.receipt_sealed_key:
+        raise KeyUnavailable("this report has no receipt")
     try:
         return crypto.decrypt(receipt_key, bytes(report.receipt_sealed_key), context=receipt_context(report.public_id))
     except (crypto.CryptoError, TypeError) as exc:

@@ -94,7 +94,9 @@ def _clock_days(key: str, default: int) -> int:
 
 def _decision_entries(report: Report) -> list[Entry]:
     workflow = _optional("upstander.cases.workflow")
-    entries = []
+    entries: list[Entry] = []
+    if report.case_id is None:
+        return entries
     for d in Decision.objects.filter(case_id=report.case_id, kind="outcome").order_by("at", "id"):
         text = workflow.outcome_text(d.value) if workflow else ""
         if text:

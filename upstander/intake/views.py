@@ -134,7 +134,7 @@ def _files_page(request: HttpRequest) -> HttpResponse:
     for f in [f for f in draft.state.files if f["id"] in remove]:
         discard_staged(StagedFile.from_dict(f))
     draft.state.files = [f for f in draft.state.files if f["id"] not in remove]
-    staged, errors = add_uploads(request.FILES.getlist("files"), already=len(draft.state.files), draft=draft.row)
+    staged, errors = add_uploads(request.FILES.getlist("attachments"), already=len(draft.state.files), draft=draft.row)
     draft.state.files += [{"id": uuid.uuid4().hex[:12], **s.as_dict()} for s in staged]
     drafts.save(draft)
     if errors:

@@ -75,7 +75,7 @@ class Journey:
     def upload(self, files):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        return self.client.post("/report/new/files", {"files": [SimpleUploadedFile(n, d) for n, d in files]})
+        return self.client.post("/report/new/files", {"attachments": [SimpleUploadedFile(n, d) for n, d in files]})
 
     def check_token(self) -> str:
         page = self.client.get("/report/new/check")
