@@ -8,12 +8,13 @@ supported a report, from the first day they spoke up:
    (the whole force if the command has too few), the `peers` nearest by length of service, number of detriments
    in the `history_days` before, and unit (a different unit adds 0.5 to the distance).
 3. Expected count of each detriment kind: the peers' rate over the same calendar window, shrunk towards the rate of
-   the whole stratum (`prior_person_years` of it), times the person's own exposure.
+   the stratum, itself shrunk towards the whole force's (`prior_person_years` at each level), times the person's
+   own exposure.
 4. Test: for each kind, the Poisson probability of at least the observed count; the smallest, adjusted for the
    number of kinds with an exact discrete Šidák correction (kinds where so small a probability cannot happen do
    not count against it). An alert needs the adjusted p-value below `alpha` and at least `min_events` detriments.
-5. A counter-allegation — an internally raised allegation against them, after they spoke up, from a person they
-   had reported — raises an alert whatever the statistics say.
+5. A counter-allegation — an allegation against them, within `counter_allegation_days` after they spoke up, from
+   a person they had reported — raises an alert whatever the statistics say.
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ def spoke_up() -> dict[int, SpokeUp]:
     return people
 
 
-def counter_allegations(watched: dict[int, SpokeUp]) -> dict[int, list[dict[str, str]]]:
-    """Allegations against a watched person, on cases opened after they spoke up, reported (by linked staff) by
-    someone they had reported."""
+def counter_allegations(watched: dict[int, SpokeUp], within_days: int) -> dict[int, list[dict[str, str]]]:
+    """Allegations against a watched person, on cases opened within `within_days` after they spoke up, reported
+    (by linked staff) by someone they had reported."""
     from upstander.cases.models import Allegation, ReporterLink
 
     against = list(Allegation.objects.filter(subject_id__in=list(watched)).values_list(
@@ -87,7 +88,7 @@ def counter_allegations(watched: dict[int, SpokeUp]) -> dict[int, list[dict[str,
     found: dict[int, list[dict[str, str]]] = defaultdict(list)
     for subject_id, case_id, opened_on, code in sorted(against, key=lambda a: (a[2], a[3])):
         who = watched[subject_id]
-        if opened_on.toordinal() > who.first_day and accusers[case_id] & who.subject_ids:
+        if 0 < opened_on.toordinal() - who.first_day <= within_days and accusers[case_id] & who.subject_ids:
             if not any(c["case"] == code for c in found[subject_id]):
                 found[subject_id].append({"case": code, "on": opened_on.isoformat()})
     return dict(found)
@@ -167,6 +168,7 @@ class _Matcher:
         for i in np.flatnonzero(self.eligible):
             strata[(force.kind[i], force.rank[i])].append(int(i))
         self.strata = {k: np.array(v, dtype=np.int64) for k, v in strata.items()}
+        self.everyone = np.flatnonzero(self.eligible).astype(np.int64)
         top = max(force.command_of_unit, default=0)
         self.command = np.full(top + 2, -1, dtype=np.int64)
         for unit, command in force.command_of_unit.items():
@@ -209,11 +211,18 @@ class _Matcher:
         peer_hi, peer_exposure = pool_hi[order], pool_exposure[order]
         exposure = (hi - d) / YEAR
         prior_weight = float(conf["prior_person_years"])
+        everyone = self.everyone[(f.joined[self.everyone] <= d) & (f.left[self.everyone] > d)]
+        everyone_hi = np.minimum(np.minimum(d + window, self.as_of), f.left[everyone])
+        everyone_exposure = max(float(np.clip(everyone_hi - d, 0, None).sum()) / YEAR, 1e-9)
         observed, expected = {}, {}
         peer_events = 0
         for kind in f.kinds:
             keys = f.keys_by_kind[kind]
-            stratum_rate = float(f.count(keys, pool, d, pool_hi).sum()) / max(float(pool_exposure.sum()), 1e-9)
+            # Rates shrunk level by level: the whole force, then the stratum, then the matched peers, so a stratum
+            # or a peer group that happened to have none of an event does not make one event look impossible.
+            force_rate = float(f.count(keys, everyone, d, everyone_hi).sum()) / everyone_exposure
+            stratum_rate = (float(f.count(keys, pool, d, pool_hi).sum()) + prior_weight * force_rate) / (
+                float(pool_exposure.sum()) + prior_weight)
             peer_count = int(f.count(keys, peers, d, peer_hi).sum())
             peer_events += peer_count
             rate = (peer_count + prior_weight * stratum_rate) / (float(peer_exposure.sum()) + prior_weight)
@@ -228,7 +237,7 @@ class _Matcher:
             p_value=p_value, peers=len(peers), peer_events=peer_events, peer_exposure_years=float(peer_exposure.sum()),
             stratum=stratum, detriments=detriments, reports=who.reports, counter_allegations=counters)
         significant = p_value < float(conf["alpha"]) and evaluation.observed_total >= int(conf["min_events"])
-        if counters and settings()["detriment"].get("counter_allegation_alerts", True):
+        if counters:
             evaluation.flagged, evaluation.why = True, "an allegation against them from someone they had reported"
         if significant:
             evaluation.flagged = True
@@ -244,7 +253,9 @@ def evaluate(as_of: date, *, force: Force | None = None, conf: dict[str, Any] | 
     conf = {**settings()["monitoring"], **(conf or {})}
     force = force or load_force()
     matcher = _Matcher(force, set(watched), conf, as_of)
-    counters = counter_allegations(watched)
+    rules = settings()["detriment"]
+    counters = counter_allegations(watched, int(rules["counter_allegation_days"])) \
+        if rules.get("counter_allegation_alerts", True) else {}
     result = Result(as_of, [], [], [])
     for person_id in sorted(watched):
         outcome = matcher.evaluate(watched[person_id], counters.get(person_id, []))
