@@ -1,0 +1,71 @@
+"""The overseer's safeguarding pages: the victims-still-with-subject figure, tasks and alerts. Everyone else: 403."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from upstander.people.models import Person
+from upstander.people.tests.roster import load_roster
+from upstander.safeguarding.actions import do_check_separation
+from upstander.safeguarding.models import SafeguardingTask
+from upstander.safeguarding.tests.helpers import allegation_from, staff_report
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("upstander.people.tests.urls")]
+NOT_OVERSEER = ["handler_a", "handler_b", "supervisor", "facilitator", "custodian", "analyst", "admin"]
+
+
+@pytest.fixture
+def task(cast):
+    load_roster()
+    roster = {p.number: p for p in Person.objects.all()}
+    allegation = allegation_from(staff_report(roster["1003"], roster["1004"]), cast.users["handler_a"])
+    return do_check_separation(actor=cast.users["handler_a"], allegation=allegation)[0]
+
+
+def figure(client: Client) -> int:
+    page = client.get("/safeguarding/").content.decode()
+    return int(re.search(r'id="together-count">(\d+)<', page).group(1))
+
+
+@pytest.mark.parametrize("username", NOT_OVERSEER)
+def test_nobody_but_the_overseer_reaches_any_safeguarding_page(staff_client, task, username):
+    client = staff_client(username)
+    for url in ["/safeguarding/", "/safeguarding/rates", f"/safeguarding/tasks/{task.public_id}"]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/safeguarding/tasks/{task.public_id}", {"step": "resolve", "resolution": "x",
+                                                                  "together_by_choice": "on"}).status_code == 403
+    assert SafeguardingTask.objects.get(pk=task.pk).resolved_on is None
+
+
+def test_a_visitor_is_sent_to_log_in(task):
+    response = Client().get("/safeguarding/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login")
+
+
+def test_the_overseer_sees_the_figure_moves_the_subject_and_resolves_the_task(staff_client, task):
+    overseer = staff_client("overseer")
+    assert figure(overseer) == 1
+    page = overseer.get(f"/safeguarding/tasks/{task.public_id}").content.decode()
+    assert "Move the subject to another team" in page and "the same team" in page
+    refused = overseer.post(f"/safeguarding/tasks/{task.public_id}", {"step": "resolve", "resolution": "done"})
+    assert refused.status_code == 400 and "they still share" in refused.content.decode()
+    assert overseer.post(f"/safeguarding/tasks/{task.public_id}", {"step": "move", "to_team": "SW-R-A"}).status_code == 302
+    assert figure(overseer) == 0
+    assert overseer.post(f"/safeguarding/tasks/{task.public_id}",
+                         {"step": "resolve", "resolution": "Subject moved."}).status_code == 302
+    assert SafeguardingTask.objects.get(pk=task.pk).resolved_on is not None
+
+
+def test_the_victim_is_not_moved_from_the_page_without_consent(staff_client, task):
+    overseer = staff_client("overseer")
+    response = overseer.post(f"/safeguarding/tasks/{task.public_id}",
+                             {"step": "plan", "plan": "move_victim", "reasons": "simpler"})
+    assert response.status_code == 400 and "recorded consent" in response.content.decode()
+    assert SafeguardingTask.objects.get(pk=task.pk).plan == "move_subject"
+
+
+def test_the_overseer_sees_the_rates_page(staff_client, task):
+    assert staff_client("overseer").get("/safeguarding/rates").status_code == 200
