@@ -227,8 +227,9 @@ def facts_for_cases(case_ids: Sequence[int]) -> dict[int, Facts]:
             report__case_id__in=case_ids, direction=MessageDirection.TO_REPORTER).values_list("report__case_id", "sent_on"):
         messages[case_id].append(sent_on)
     result = {}
+    tz = zone()  # once: reading the policy per event would dominate a tick over many cases
     for case_id, row in cases.items():
-        ordered = tuple((stage, local_date(at)) for at, _, stage in sorted(stages[case_id]))
+        ordered = tuple((stage, at.astimezone(tz).date()) for at, _, stage in sorted(stages[case_id]))
         result[case_id] = Facts(
             received_on=received.get(case_id, row["came_to_attention_on"] or row["opened_on"]),
             came_to_attention_on=row["came_to_attention_on"], stages=ordered,

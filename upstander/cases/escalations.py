@@ -41,19 +41,20 @@ def run_tick(*, actor, on: date | None = None, progress=None) -> TickResult:
     if getattr(actor, "role", None) != "system":
         raise Refused("Refused: tick runs as a system actor (system:tick).")
     on = on or clocks.today()
-    supervisor_days = int(clocks.spec().get("supervisor_days", 7))
+    clock_spec = clocks.spec()  # read once: the policy file does not change during a run
+    supervisor_days = int(clock_spec.get("supervisor_days", 7))
     result = TickResult(on=on.isoformat())
     ids = _open_case_ids()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         with atomic():
-            _tick_chunk(chunk, on, supervisor_days, actor, result)
+            _tick_chunk(chunk, on, supervisor_days, actor, result, clock_spec)
         if progress is not None:
             progress(len(chunk))
     return result
 
 
-def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result: TickResult) -> None:
+def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result: TickResult, clock_spec: dict) -> None:
     facts = clocks.facts_for_cases(chunk)
     cached = {pk: (d, k) for pk, d, k in Case.objects.filter(id__in=chunk).values_list("id", "due_on", "due_clock")}
     existing: dict[tuple[int, str, str], date] = {
@@ -62,7 +63,7 @@ def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result:
     codes = {pk: str(uid) for pk, uid in Case.objects.filter(id__in=chunk).values_list("id", "public_id")}
     for case_id in chunk:
         result.cases_checked += 1
-        computed = clocks.compute(facts[case_id], on)
+        computed = clocks.compute(facts[case_id], on, clock_spec)
         due = clocks.next_due(computed)
         if cached.get(case_id) != due:
             Case.objects.filter(id=case_id).update(due_on=due[0], due_clock=due[1])
