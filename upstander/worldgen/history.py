@@ -40,9 +40,9 @@ class HRLog:
     def row(self, person: int, kind: str, on: int, *, outcome: str = "", rating: int | None = None,
             days: int | None = None, from_unit: int | None = None, to_unit: int | None = None,
             initiated_by: int | None = None, leaving_reason: str = "") -> tuple:
-        hid = self.world.next_id("hrevent")
-        return (hid, self.uuids.next(), person, kind, on, outcome, rating, days, from_unit, to_unit, initiated_by,
-                leaving_reason, f"worldgen:{self.purpose}:{hid}")
+        public_id = self.uuids.next()
+        return (self.world.next_id("hrevent"), public_id, person, kind, on, outcome, rating, days, from_unit, to_unit,
+                initiated_by, leaving_reason, f"worldgen:{public_id}")
 
     def add(self, *args, **kwargs) -> tuple:
         row = self.row(*args, **kwargs)

@@ -285,20 +285,20 @@ def _staff_unit(world: World, factory: PersonFactory, rng: random.Random, unit: 
         rest = staff - n_a - n_b
         n_c = max(1, round(rest / 11)) if rest >= 2 else 0
         n_de = rest - n_c
+        label = "Business Support" if unit.kind != "psu" else "Investigation Support"
+        staff_teams = [_team(world, unit, f"{label} {i + 1}", "staff", shifts["office"], stations[i % len(stations)])
+                       for i in range(n_c)]
         band_a = [factory.make(kind="staff", level=c.BAND_A, unit=unit, team=slt, manager=head.id) for _ in range(n_a)]
-        band_b = [factory.make(kind="staff", level=c.BAND_B, unit=unit, team=slt,
+        # Band B managers sit in the first team they manage (like inspectors), not in the leadership team.
+        band_b = [factory.make(kind="staff", level=c.BAND_B, unit=unit, team=staff_teams[i] if i < n_c else slt,
                                manager=(band_a[i % len(band_a)] if band_a else head).id) for i in range(n_b)]
         for p in band_a + band_b:
             p.manages = True
-        staff_teams = []
         leads = []
-        for i in range(n_c):
-            label = "Business Support" if unit.kind != "psu" else "Investigation Support"
-            team = _team(world, unit, f"{label} {i + 1}", "staff", shifts["office"], stations[i % len(stations)])
+        for i, team in enumerate(staff_teams):
             boss = (band_b[i % len(band_b)] if band_b else band_a[i % len(band_a)] if band_a else head)
             lead = factory.make(kind="staff", level=c.BAND_C, unit=unit, team=team, manager=boss.id)
             lead.manages = True
-            staff_teams.append(team)
             leads.append(lead)
         for i in range(n_de):
             if staff_teams:
