@@ -5,6 +5,8 @@ and with --json writes exactly one JSON document, with every rate's numerator an
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -200,10 +202,62 @@ def timeliness_command(dataset: str, date_from: dt.date | None, date_to: dt.date
                                                    else f"mean {_fmt(section['mean'], 2)} over {section['cases']}"))
 
 
+@click.command("report")
+@dataset_options
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="New (or empty) folder to write the signed report into.")
+@click.option("--no-adjusted", "no_adjusted", is_flag=True, help="Leave out the (slower) adjusted rates.")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Write HTML only (no PDF).")
+def report_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
+                   out: Path, no_adjusted: bool, no_pdf: bool) -> None:
+    """Write a publishable report (HTML, PDF, charts, data) under disclosure control, signed by the overseer."""
+    from upstander.insight.publish import write_report
+
+    summary = write_report(load(dataset, date_from, date_to, source), out, adjusted=not no_adjusted,
+                           pdf=not no_pdf)
+    if as_json:
+        echo_json(summary)
+    else:
+        click.echo(f"report written to {summary['out']} ({summary['files']} files, signed) in {summary['seconds']} s")
+
+
+@click.command("verify")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The overseer's public signing key (default: the one in the data dir). Never read from FOLDER.")
+@click.option("--json", "as_json", is_flag=True, help="Write exactly one JSON document to stdout.")
+def verify_command(folder: Path, key_file: Path | None, as_json: bool) -> None:
+    """Check a published report against the overseer's signature: exit 0 if it is exactly what was signed."""
+    from upstander.cli import setup_django
+
+    setup_django()
+    from upstander.insight.publish import verify
+    from upstander.lib import keys
+
+    if key_file is None and not keys.signing_public_path().exists():
+        raise click.ClickException(f"no public signing key at {keys.signing_public_path()}; give one with --key")
+    if key_file is not None and key_file.resolve().is_relative_to(folder.resolve()):
+        raise click.ClickException("the key must not come from inside the report folder; use the overseer's own")
+    try:
+        public_key = keys.signing_public_key(key_file)
+    except ValueError as exc:
+        raise click.ClickException(f"cannot read the public key: {exc}") from exc
+    problems = verify(folder, public_key)
+    if as_json:
+        echo_json({"folder": str(folder), "valid": not problems, "problems": problems})
+    elif problems:
+        for problem in problems:
+            click.echo(f"FAILED {problem}", err=True)
+    else:
+        click.echo(f"OK: {folder} is exactly what was signed")
+    if problems:
+        sys.exit(1)
+
+
 def register(group: click.Group) -> None:
     from upstander.insight.importers.commands import import_group
 
     group.add_command(import_group)
     for command in (datasets_command, fairness_command, fairness_adjusted_command, outcomes_command,
-                    attrition_command, timeliness_command):
+                    attrition_command, timeliness_command, report_command, verify_command):
         group.add_command(command)

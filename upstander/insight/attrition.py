@@ -167,9 +167,10 @@ def survival(cohorts: pl.DataFrame, label: str) -> dict[str, Any]:
     # The Cox fit runs on whole months: lifelines' Efron loop is per distinct time, and months lose nothing here.
     monthly = frame[["duration", "event", "exposed"]].assign(duration=(frame["duration"] * 12).round() / 12)
     from lifelines.exceptions import ConvergenceError
+    from threadpoolctl import threadpool_limits
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), threadpool_limits(1):
             warnings.simplefilter("ignore")
             cox = CoxPHFitter().fit(monthly, "duration", "event")
     except ConvergenceError as exc:

@@ -98,9 +98,12 @@ def _collapse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def _fit(patterns: pd.DataFrame, design: pd.DataFrame) -> Any:
     import statsmodels.api as sm
+    from threadpoolctl import threadpool_limits
 
     endog = np.column_stack([patterns["events"], patterns["n"] - patterns["events"]])
-    with warnings.catch_warnings():
+    # One BLAS thread: these matrices are small, and OpenBLAS threads spinning against each other on a busy machine
+    # made one fit take seconds instead of a fraction of one.
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore")
         return sm.GLM(endog, sm.add_constant(design, has_constant="add"), family=sm.families.Binomial()).fit()
 
