@@ -353,3 +353,12 @@ def test_the_independent_route_is_sealed_to_the_overseer_alone(world):
     assert report.route == Route.INDEPENDENT
     with pytest.raises(sealing.KeyUnavailable):
         sealing.data_key_for_org(report, world.user("handler_a").organisation, world.cast.org_keys["force"])
+
+
+@pytest.mark.parametrize("value", ["0", "undefined", "' OR 1=1 --"])
+def test_a_malformed_id_in_a_query_parameter_is_not_a_server_error(world, value):
+    """Found by the fuzzer (test_fuzz_forms.py): a case page's roster search given a `mention` that is not a UUID
+    answered 500. Anyone probing the staff pages could raise errors at will and fill the error log."""
+    client = _as(world, "handler_a")
+    response = client.get(f"/cases/{world.case.code}/people", {"mention": value})
+    assert response.status_code in (200, 400, 404)
