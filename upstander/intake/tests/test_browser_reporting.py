@@ -8,6 +8,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from upstander.cases.models import Message
 from upstander.intake.models import Attachment
@@ -30,7 +31,7 @@ def test_an_anonymous_reporter_reports_with_a_file_and_talks_with_the_handler_wi
     base = live_server.url
     page = page_js_off
     page.goto(f"{base}/report/")
-    assert page.get_by_role("link", name="Leave this site quickly").is_visible()
+    expect(page.get_by_role("link", name="Leave this site quickly")).to_be_visible()
     page.get_by_role("link", name="Start a report").click()
 
     page.get_by_label("Anonymous").check()
@@ -47,7 +48,7 @@ def test_an_anonymous_reporter_reports_with_a_file_and_talks_with_the_handler_wi
 
     page.get_by_label("Add files (optional)").set_input_files(_photo(tmp_path / "front-desk.jpg"))
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("front-desk.jpg").is_visible()
+    expect(page.get_by_text("front-desk.jpg")).to_be_visible()
     page.get_by_role("button", name="Submit report").click()
 
     receipt = page.locator("#receipt").inner_text().strip()
@@ -63,11 +64,11 @@ def test_an_anonymous_reporter_reports_with_a_file_and_talks_with_the_handler_wi
     staff.get_by_role("button", name="Sign in").click()
     staff.wait_for_url(f"{base}/cases/reports/")
     staff.locator("table a").first.click()
-    assert staff.get_by_text("shouted racist abuse").is_visible()
+    expect(staff.get_by_text("shouted racist abuse")).to_be_visible()
     staff.get_by_label("Message to the reporter").fill("Thank you. Do you know the time it happened?")
     staff.get_by_label("This is a question the reporter should answer").check()
     staff.get_by_role("button", name="Send reply").click()
-    assert staff.get_by_text("Your message was sent to the reporter.").is_visible()
+    expect(staff.get_by_text("Your message was sent to the reporter.")).to_be_visible()
     staff.context.close()
 
     back = chromium.new_context(java_script_enabled=False).new_page()
@@ -75,15 +76,15 @@ def test_an_anonymous_reporter_reports_with_a_file_and_talks_with_the_handler_wi
     back.get_by_role("link", name="Return to a report").click()
     back.get_by_label("Receipt").fill("wrong " * 7)
     back.get_by_role("button", name="Continue").click()
-    assert back.get_by_text("Receipt not recognised").first.is_visible()
+    expect(back.get_by_text("Receipt not recognised").first).to_be_visible()
     back.get_by_label("Receipt").fill(receipt)
     back.get_by_role("button", name="Continue").click()
-    assert back.get_by_role("heading", name="timeline").is_visible()
-    assert back.get_by_text("We have received your report.").is_visible()
-    assert back.get_by_text("Do you know the time it happened?").is_visible()
+    expect(back.get_by_role("heading", name="timeline")).to_be_visible()
+    expect(back.get_by_text("We have received your report.")).to_be_visible()
+    expect(back.get_by_text("Do you know the time it happened?")).to_be_visible()
     back.get_by_label("Your message").fill("Around half past nine in the evening.")
     back.get_by_role("button", name="Send message").click()
-    assert back.get_by_text("Your message was sent.").is_visible()
-    assert back.get_by_text("Around half past nine in the evening.").is_visible()
+    expect(back.get_by_text("Your message was sent.")).to_be_visible()
+    expect(back.get_by_text("Around half past nine in the evening.")).to_be_visible()
     back.context.close()
     assert list(Message.objects.values_list("direction", flat=True)) == ["to_reporter", "from_reporter"]
