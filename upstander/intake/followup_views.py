@@ -46,6 +46,7 @@ def return_page(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     if request.method == "GET" or not form.is_valid():
         return render(request, "intake/return.html", {"form": form}, status=200 if request.method == "GET" else 400)
+    drafts.purge_expired()  # held receipts and abandoned drafts go on time even without the sweeper
     normalised = receipts.normalise(form.cleaned_data["receipt"])
     if normalised is None:
         form.add_error("receipt", NOT_RECOGNISED)
