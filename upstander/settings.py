@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "upstander.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +143,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves our own static files from the app processes (no third-party origins, no separate server);
+# with WHITENOISE_USE_FINDERS it needs no collectstatic step in the embedded default.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_AGE = env_int("UPSTANDER_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -171,6 +177,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES * 5 + 1024 * 1024
 # Argon2id cost for receipts (memory in KiB). Tests lower it with UPSTANDER_FAST_HASHES.
 RECEIPT_ARGON2_OPSLIMIT = env_int("UPSTANDER_RECEIPT_OPSLIMIT", 1 if env_bool("UPSTANDER_FAST_HASHES") else 3, minimum=1)
 RECEIPT_ARGON2_MEMLIMIT_KIB = env_int("UPSTANDER_RECEIPT_MEMLIMIT_KIB", 8192 if env_bool("UPSTANDER_FAST_HASHES") else 65536, minimum=8)
+
+# Receipt guessing: one global budget of failed attempts (no IP addresses are kept, so no per-client limit).
+INTAKE_RECEIPT_ATTEMPTS_PER_WINDOW = env_int("UPSTANDER_RECEIPT_ATTEMPTS_PER_WINDOW", 60, minimum=1)
+INTAKE_RECEIPT_WINDOW_MINUTES = env_int("UPSTANDER_RECEIPT_WINDOW_MINUTES", 10, minimum=1)
 
 # Test suite only: allows the test database to be reset (DELETE of audit rows on SQLite). Never in production.
 AUDIT_RESETTABLE = env_bool("UPSTANDER_AUDIT_RESETTABLE", False)

@@ -62,3 +62,9 @@ def test_the_health_check_says_what_failed_when_keys_are_missing(client, db, set
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error" and body["checks"]["keys"]["missing"]
+
+
+def test_our_own_stylesheet_is_served_with_the_security_headers(client):
+    response = client.get("/static/upstander/site.css")
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
