@@ -21,11 +21,12 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from upstander.accounts.models import Role, User
 from upstander.audit.log import Actor, record
-from upstander.cases.models import Case, Message, Report, ReporterLink, SealedKey, Statement
+from upstander.cases.models import Case, Report
 from upstander.custody.models import LegalHold
 from upstander.custody.policy import retention_years, retention_years_for
 
@@ -39,6 +40,7 @@ PURGE_PLAN: dict[str, dict] = {
     "cases.reporterlink": {"delete": True},
     "intake.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
     "intake.updatecontact": {"delete": True},
+    "safeguarding.retaliationclaim": {"blank": ["text_ct"]},
 }
 # Binary fields that are keys to something else, not content: kept (see the module docstring).
 NOT_CONTENT = {"cases.report.receipt_sealed_key"}
@@ -72,25 +74,35 @@ def _optional_model(label: str):
         return None
 
 
+def _rows(model, case: Case, report_ids: list[int]):
+    """The rows of `model` that belong to this case: through a `case` or a `report` foreign key, or both."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if model is Report:
+        return Report.objects.filter(id__in=report_ids)
+    where = Q(pk__in=[])
+    if "case" in names:
+        where |= Q(case=case)
+    if "report" in names:
+        where |= Q(report_id__in=report_ids)
+    return model.objects.filter(where)
+
+
 def _purge_case(case: Case, *, actor: Actor | User, today: date, due: date) -> None:
     report_ids = list(Report.objects.filter(case=case).values_list("id", flat=True))
     blob_names: list[str] = []
     with transaction.atomic():
-        Report.objects.filter(id__in=report_ids).update(
-            narrative_ct=None, place_ct=None, identity_ct=None, sealed_identity=None, purged_on=today)
-        SealedKey.objects.filter(report_id__in=report_ids).delete()
-        ReporterLink.objects.filter(report_id__in=report_ids).delete()
-        Message.objects.filter(report_id__in=report_ids).update(body_ct=b"")
-        Statement.objects.filter(case=case).update(body_ct=b"")
-        attachment = _optional_model("intake.Attachment")
-        if attachment is not None:
-            rows = attachment.objects.filter(report_id__in=report_ids)
-            for original, clean in rows.values_list("original_blob", "clean_blob"):
-                blob_names += [original, clean]
-            rows.delete()
-        contact = _optional_model("intake.UpdateContact")
-        if contact is not None:
-            contact.objects.filter(report_id__in=report_ids).delete()
+        for label, rule in PURGE_PLAN.items():
+            model = _optional_model(label)
+            if model is None:  # an app this installation does not have
+                continue
+            rows = _rows(model, case, report_ids)
+            for names in rows.values_list(*rule.get("files", [])) if rule.get("files") else ():
+                blob_names += [n for n in names if n]
+            if rule.get("delete"):
+                rows.delete()
+            else:
+                rows.update(**{f: None if model._meta.get_field(f).null else b"" for f in rule["blank"]})
+        Report.objects.filter(id__in=report_ids).update(purged_on=today)
         Case.objects.filter(pk=case.pk).update(purged_on=today)
         record(actor, "retention.purge", case,
                reason=f"closed {case.closed_on.isoformat() if case.closed_on else '?'}; retention ended {due.isoformat()}; "

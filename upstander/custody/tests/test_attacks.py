@@ -293,7 +293,7 @@ def test_an_oversized_upload_is_refused_and_nothing_is_kept(cast, settings):
     client.post("/report/new/what", {"narrative": "Something happened.", "categories": ["bullying"],
                                      "reporter_role": "victim", "still_works_alongside": "no"})
     stored_before = len(storage.list_names(storage.pending_dir()))
-    response = client.post("/report/new/files", {"files": [SimpleUploadedFile("huge.txt", b"x" * 200_000)]})
+    response = client.post("/report/new/files", {"attachments": [SimpleUploadedFile("huge.txt", b"x" * 200_000)]})
     assert response.status_code == 400
     assert "larger than the size limit" in response.content.decode()
     assert len(storage.list_names(storage.pending_dir())) == stored_before

@@ -101,6 +101,15 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "oversight/": (frozenset({"overseer"}), lambda w: "/oversight/"),
     "oversight/escalations/": (frozenset({"overseer"}), lambda w: "/oversight/escalations/"),
     "oversight/statistics/": (frozenset({"overseer"}), lambda w: "/oversight/statistics/"),
+    # Protection: the overseer only (retaliation alerts name the staff reporter). The world has no retaliation
+    # alert (monitoring makes those from HR history), so the overseer gets 404 there: see NO_OBJECT_IN_WORLD.
+    "safeguarding/": (frozenset({"overseer"}), lambda w: "/safeguarding/"),
+    "safeguarding/rates": (frozenset({"overseer"}), lambda w: "/safeguarding/rates"),
+    "safeguarding/tasks/<uuid:public_id>": (frozenset({"overseer"}),
+                                            lambda w: f"/safeguarding/tasks/{w.safeguarding_task.public_id}"),
+    "safeguarding/alerts/<uuid:public_id>": (frozenset({"overseer"}), lambda w: f"/safeguarding/alerts/{_random()}"),
+    "safeguarding/alerts/<uuid:public_id>/close": (frozenset({"overseer"}),
+                                                   lambda w: f"/safeguarding/alerts/{_random()}/close"),
     # The roster: the HR feed takes a bearer token, never a session; declarations for their person, supervisors
     # and the overseer.
     "people/api/feed": (NOBODY, lambda w: "/people/api/feed"),
@@ -112,6 +121,11 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
         frozenset({"handler_a", "supervisor", "overseer"}),
         lambda w: f"/people/{w.user('handler_a').person.public_id}/declarations/{_random()}/end"),
 }
+
+
+# Routes whose object the test world does not make: an allowed persona may get 404 there (the refused ones are
+# still checked in full).
+NO_OBJECT_IN_WORLD = {"safeguarding/alerts/<uuid:public_id>"}
 
 
 def _walk(patterns, prefix=""):
@@ -160,6 +174,8 @@ def test_every_url_answers_each_persona_as_the_table_says(world, persona):
         url = make_url(world)
         got = client.get(url)
         if persona in allowed:
+            if route in NO_OBJECT_IN_WORLD and got.status_code == 404:
+                continue
             if not allowed_answer(got):
                 wrong.append(f"GET {url}: expected allowed, got {got.status_code} {got.get('Location', '')}")
             continue

@@ -24,7 +24,8 @@ UNITS = [("PSU", "Professional Standards", "PROF", "Professionalism", "true"),
          ("NB", "North Borough", "FRONT", "Frontline Policing", "false")]
 PEOPLE = [("2001", "Inspector", "Priya", "Patel", "PSU", ""), ("2002", "Sergeant", "Hana", "Hughes", "PSU", "2001"),
           ("2003", "Sergeant", "Ian", "Irving", "PSU", "2001"), ("3001", "Sergeant", "Olu", "Okafor", "PSU2", ""),
-          ("1004", "Constable", "Derek", "Dyer", "NB", ""), ("1005", "Constable", "Erin", "Evans", "NB", "")]
+          ("1001", "Inspector", "Alice", "Adams", "NB", ""), ("1004", "Constable", "Derek", "Dyer", "NB", "1001"),
+          ("1005", "Constable", "Erin", "Evans", "NB", "1001")]
 PERSONA_NUMBERS = {"supervisor": "2001", "handler_a": "2002", "handler_b": "2003"}
 REPORTER = "Erin Evans"
 NARRATIVE = "PC Dyer grabbed me in the locker room and said nobody would believe me."
@@ -94,6 +95,8 @@ class World:
     other_unit_case: Case  # opened by a handler of PSU2
     disclosure_request: object
     hold: object
+    safeguarding_task: object  # the reporter shares a line manager with the subject
+
 
     def user(self, name: str) -> User:
         return self.cast.users[name]
@@ -103,6 +106,7 @@ def build_world(tmp_path: Path) -> World:
     from upstander.cases import actions
     from upstander.custody.break_glass import do_request_disclosure
     from upstander.custody.retention import do_set_legal_hold
+    from upstander.safeguarding.actions import do_check_separation
 
     roster = import_roster(tmp_path)
     cast = create_cast(unit=roster["units"]["PSU"],
@@ -114,6 +118,11 @@ def build_world(tmp_path: Path) -> World:
                  password="handler_east-correct-horse-battery")
     case_report = submit_report(cast, file=("notes.txt", b"what he said, written down the same day"))
     case = actions.do_open_case(actor=cast.users["handler_a"], report=case_report)
+    subject = roster["people"]["1004"]
+    actions.do_link_mention(actor=cast.users["handler_a"], mention=case_report.mentions.get(), person=subject)
+    allegation = actions.do_add_allegation(actor=cast.users["handler_a"], case=case, category="sexual_misconduct",
+                                           subject=subject)
+    [task] = do_check_separation(actor=cast.users["handler_a"], allegation=allegation)
     other_report = submit_report(cast, narrative="Another unit's matter entirely.")
     other_case = actions.do_open_case(actor=other, report=other_report)
     inbox_report = submit_report(cast, narrative="A new report nobody has triaged yet.")
@@ -123,4 +132,5 @@ def build_world(tmp_path: Path) -> World:
     hold = do_set_legal_hold(actor=cast.users["supervisor"], case=case, reason="Civil claim issued against the force")
     case.refresh_from_db()
     return World(cast=cast, roster=roster, case=case, case_report=case_report, inbox_report=inbox_report,
-                 independent_report=independent, other_unit_case=other_case, disclosure_request=request, hold=hold)
+                 independent_report=independent, other_unit_case=other_case, disclosure_request=request, hold=hold,
+                 safeguarding_task=task)
