@@ -4,7 +4,7 @@ staff, which is what conflict-of-interest checks must catch), business interests
 from __future__ import annotations
 
 from upstander.worldgen import config as c
-from upstander.worldgen.ids import UuidSource, stream
+from upstander.worldgen.ids import UuidSource, between, stream
 from upstander.worldgen.world import Person, World
 
 FIELDS = ["id", "public_id", "person_id", "kind", "body", "counterpart_id", "declared_on", "ended_on"]
@@ -26,25 +26,25 @@ def declare(world: World) -> None:
     psu = [p for p in current if p.unit == world.psu.id]
 
     def add(p: Person, kind: str, body: str, counterpart: int | None = None, declared: int | None = None) -> None:
-        on = declared or rng.randrange(max(p.joined, cfg.start), cfg.end + 1)
+        on = declared or between(rng, max(p.joined, cfg.start), cfg.end + 1)
         rows.append((world.next_id("association"), uuids.next(), p.id, kind, body, counterpart, on, None))
 
     lodges = []
     for i in range(max(2, cfg.staff // 4000)):
-        body = f"{LODGE_NAMES[i % len(LODGE_NAMES)]} No. {rng.randrange(1000, 9999)}"
+        body = f"{LODGE_NAMES[i % len(LODGE_NAMES)]} No. {between(rng, 1000, 9999)}"
         members: dict[int, Person] = {}
         # Seed each lodge with a few chains of command (an officer and their managers), plus scattered members.
         for _ in range(max(1, len(officers) // 3000)):
-            p = officers[rng.randrange(len(officers))]
+            p = officers[between(rng, 0, len(officers))]
             while p is not None and len(members) < 200:
                 members[p.id] = p
                 p = world.by_id[p.manager] if p.manager is not None and rng.random() < 0.7 else None
         for _ in range(max(2, len(officers) // 400)):
-            p = officers[rng.randrange(len(officers))]
+            p = officers[between(rng, 0, len(officers))]
             if p.level >= c.PS or rng.random() < 0.3:
                 members[p.id] = p
         if psu and i % 2 == 0:
-            p = psu[rng.randrange(len(psu))]
+            p = psu[between(rng, 0, len(psu))]
             members[p.id] = p
         for pid in sorted(members):
             add(members[pid], "lodge", body)
@@ -54,20 +54,20 @@ def declare(world: World) -> None:
     for p in current:
         roll = rng.random()
         if roll < 0.03:
-            add(p, "business", f"{p.family} {BUSINESS[rng.randrange(len(BUSINESS))]} Ltd")
+            add(p, "business", f"{p.family} {BUSINESS[between(rng, 0, len(BUSINESS))]} Ltd")
         elif roll < 0.045:
-            add(p, "other", OTHER[rng.randrange(len(OTHER))])
+            add(p, "other", OTHER[between(rng, 0, len(OTHER))])
 
     # Relationships at work: pairs in the same unit, each declaring the other.
     by_unit: dict[int, list[Person]] = {}
     for p in current:
         by_unit.setdefault(p.unit, []).append(p)
     for _ in range(len(current) // 150):
-        p = current[rng.randrange(len(current))]
+        p = current[between(rng, 0, len(current))]
         colleagues = by_unit[p.unit]
-        q = colleagues[rng.randrange(len(colleagues))]
+        q = colleagues[between(rng, 0, len(colleagues))]
         if q.id == p.id:
             continue
-        on = rng.randrange(max(p.joined, q.joined, cfg.start), cfg.end + 1)
+        on = between(rng, max(p.joined, q.joined, cfg.start), cfg.end + 1)
         add(p, "relationship", "Relationship with a colleague", q.id, on)
         add(q, "relationship", "Relationship with a colleague", p.id, on)

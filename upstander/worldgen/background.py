@@ -11,7 +11,7 @@ from __future__ import annotations
 from upstander.worldgen import config as c
 from upstander.worldgen.cases import CaseBuilder, Plan, Subject
 from upstander.worldgen.history import YEAR, _poisson
-from upstander.worldgen.ids import stream
+from upstander.worldgen.ids import between, stream
 from upstander.worldgen.world import Person, World
 
 RANK_PUBLIC = [1.0, 0.8, 0.4, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05]
@@ -49,7 +49,7 @@ def background_cases(world: World, builder: CaseBuilder, tick=None) -> None:
         draws.append(("minor", _poisson(rng, c.RATES["internal_minor"] * years)))
         for kind, count in draws:
             for _ in range(count):
-                _one(world, builder, rng, p, kind, rng.randrange(begin, end))
+                _one(world, builder, rng, p, kind, between(rng, begin, end))
         if p.leaving_reason == "dismissed":
             _dismissal(world, builder, rng, p)
 
@@ -60,13 +60,13 @@ def _one(world: World, builder: CaseBuilder, rng, p: Person, kind: str, day: int
     if p.kind == "officer" and kind in ("public", "misconduct") and rng.random() < 0.12:
         mates = builder.teammates(p, day, kind="officer")
         if mates:
-            subjects.append(Subject(mates[rng.randrange(len(mates))]))
+            subjects.append(Subject(mates[between(rng, 0, len(mates))]))
     reporter = None
     if internal:
         mates = builder.teammates(p, day)
         mates = [m for m in mates if all(m.id != s.person.id for s in subjects)]
         if mates:
-            reporter = mates[rng.randrange(len(mates))]
+            reporter = mates[between(rng, 0, len(mates))]
     severity = None
     if kind == "misconduct":
         severity = "gross_misconduct" if rng.random() < 0.2 else "misconduct"
@@ -80,15 +80,15 @@ def _one(world: World, builder: CaseBuilder, rng, p: Person, kind: str, day: int
 
 def _dismissal(world: World, builder: CaseBuilder, rng, p: Person) -> None:
     """A leaver whose reason is dismissal was dismissed at a hearing on the day they left."""
-    received = max(p.left - rng.randrange(200, 500), p.joined + 30)
+    received = max(p.left - between(rng, 200, 500), p.joined + 30)
     if p.left - received < 60:
         received = p.left - 60
     internal = rng.random() < 0.5
     reporter = None
     if internal:
         mates = builder.teammates(p, received)
-        reporter = mates[rng.randrange(len(mates))] if mates else None
-    plan = Plan(received=received, internal=internal, category=GROSS_CATEGORIES[rng.randrange(len(GROSS_CATEGORIES))],
+        reporter = mates[between(rng, 0, len(mates))] if mates else None
+    plan = Plan(received=received, internal=internal, category=GROSS_CATEGORIES[between(rng, 0, len(GROSS_CATEGORIES))],
                 subjects=[Subject(p)], reporter=reporter, severity="gross_misconduct", case_to_answer=True,
                 finding="substantiated", outcome="dismissal", outcome_on=p.left,
                 mode=None if reporter is not None or not internal else "anonymous")
@@ -135,4 +135,4 @@ def top_up_rate(world: World, builder: CaseBuilder) -> None:
         if end <= begin:
             continue
         for _ in range(_poisson(rng, per_year * (end - begin) / YEAR)):
-            _one(world, builder, rng, p, "misconduct", rng.randrange(begin, end))
+            _one(world, builder, rng, p, "misconduct", between(rng, begin, end))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from upstander.cases import rules
 from upstander.worldgen import config as c
 from upstander.worldgen.history import HRLog
-from upstander.worldgen.ids import CaseCodes, UuidSource, moment, office_seconds, stream
+from upstander.worldgen.ids import CaseCodes, UuidSource, between, moment, office_seconds, pick, stream
 from upstander.worldgen.mentions import write_mention
 from upstander.worldgen.world import Person, World
 
@@ -131,7 +131,7 @@ class CaseBuilder:
     def psu_on(self, day: int, avoid: int | None = None) -> Person:
         rng = self.rng
         for _ in range(50):
-            p = self.psu_people[rng.randrange(len(self.psu_people))]
+            p = self.psu_people[between(rng, 0, len(self.psu_people))]
             if p.employed_on(day) and p.id != avoid:
                 return p
         return self.psu_head
@@ -146,7 +146,7 @@ class CaseBuilder:
     def decision_maker_on(self, day: int) -> Person:
         """The appropriate authority: a senior officer of professional standards (inspector or above)."""
         senior = [p for p in self.psu_seniors if p.employed_on(day)]
-        return senior[self.rng.randrange(len(senior))] if senior else self.psu_head
+        return senior[between(self.rng, 0, len(senior))] if senior else self.psu_head
 
     def teammates(self, person: Person, day: int, *, kind: str | None = None) -> list[Person]:
         team = person.team_on(day)
@@ -197,14 +197,14 @@ class CaseBuilder:
             alongside = mine is not None and mine == theirs
         released = None
         if route == "independent" and rng.random() < 0.6 and plan.received + 60 <= end:
-            released = plan.received + rng.randrange(10, 60)
+            released = plan.received + between(rng, 10, 60)
         r_sex, r_eth = "", ""
         if reporter is not None and (mode != "anonymous" or rng.random() < 0.5):
             r_sex, r_eth = reporter.sex, reporter.ethnicity
         elif reporter is None and rng.random() < 0.6:
             r_sex = "female" if rng.random() < 0.45 else "male"
-            r_eth = rng.choices(list(c.ETHNICITY_SHARES), list(c.ETHNICITY_SHARES.values()))[0]
-        incident = None if rng.random() < 0.1 else plan.received - (0 if rng.random() < 0.3 else rng.randrange(60))
+            r_eth = pick(rng, list(c.ETHNICITY_SHARES), list(c.ETHNICITY_SHARES.values()))
+        incident = None if rng.random() < 0.1 else plan.received - (0 if rng.random() < 0.3 else between(rng, 0, 60))
         rows["report"].append((report_id, self.uuid["report"].next(), channel, mode, route,
                                "staff" if internal else "public", role, cats, plan.received, incident, alongside,
                                self.orgs["overseer" if route == "independent" else "force"], released, case_id,
@@ -250,7 +250,7 @@ class CaseBuilder:
                 self._decide(case_id, aid, "severity", severity, case_owner(assessed), assessed)
             if met and routed is not None:
                 rows["referral"].append((w.next_id("referral"), self.uuid["referral"].next(), case_id, aid, routed,
-                                         case_owner(routed), f"IOPC/{rng.randrange(2015, 2030)}/{aid:06d}", met))
+                                         case_owner(routed), f"IOPC/{between(rng, 2015, 2030)}/{aid:06d}", met))
             if outcome_day is not None:
                 self._decide(case_id, aid, "outcome", outcome, "", outcome_day,
                              reasons=OUTCOME_REASONS.get(outcome, ""))
@@ -269,30 +269,30 @@ class CaseBuilder:
     # --- choices -------------------------------------------------------------------------------------------
     def _severity(self, internal: bool) -> str:
         weights = [0.40, 0.30, 0.25, 0.05] if internal else [0.55, 0.30, 0.12, 0.03]
-        return self.rng.choices(["no_case", "pri", "misconduct", "gross_misconduct"], weights)[0]
+        return pick(self.rng, ["no_case", "pri", "misconduct", "gross_misconduct"], weights)
 
     def _category(self, internal: bool) -> str:
         table = INTERNAL_CATEGORIES if internal else PUBLIC_CATEGORIES
-        return self.rng.choices(list(table), list(table.values()))[0]
+        return pick(self.rng, list(table), list(table.values()))
 
     def _channel(self, plan: Plan) -> tuple[str, str, str]:
         rng = self.rng
         if plan.internal:
-            channel = plan.channel or rng.choices(["colleague", "online", "listening_circle", "referral", "phone"],
-                                                  [0.40, 0.30, 0.10, 0.15, 0.05])[0]
+            channel = plan.channel or pick(rng, ["colleague", "online", "listening_circle", "referral", "phone"],
+                                                  [0.40, 0.30, 0.10, 0.15, 0.05])
             if plan.mode:
                 mode = plan.mode
             elif channel == "referral":
                 mode = "named"
             elif channel == "listening_circle":
-                mode = rng.choices(["confidential", "anonymous", "named"], [0.5, 0.35, 0.15])[0]
+                mode = pick(rng, ["confidential", "anonymous", "named"], [0.5, 0.35, 0.15])
             else:
-                mode = rng.choices(["named", "confidential", "anonymous"], [0.45, 0.30, 0.25])[0]
-            role = plan.role or rng.choices(["victim", "witness", "third_party"], [0.55, 0.35, 0.10])[0]
+                mode = pick(rng, ["named", "confidential", "anonymous"], [0.45, 0.30, 0.25])
+            role = plan.role or pick(rng, ["victim", "witness", "third_party"], [0.55, 0.35, 0.10])
         else:
-            channel = plan.channel or rng.choices(["public_complaint", "online", "phone"], [0.5, 0.35, 0.15])[0]
-            mode = plan.mode or rng.choices(["named", "anonymous", "confidential"], [0.85, 0.10, 0.05])[0]
-            role = plan.role or rng.choices(["victim", "witness", "third_party"], [0.70, 0.20, 0.10])[0]
+            channel = plan.channel or pick(rng, ["public_complaint", "online", "phone"], [0.5, 0.35, 0.15])
+            mode = plan.mode or pick(rng, ["named", "anonymous", "confidential"], [0.85, 0.10, 0.05])
+            role = plan.role or pick(rng, ["victim", "witness", "third_party"], [0.70, 0.20, 0.10])
         return channel, mode, role
 
     def _linked(self, internal: bool, variants: list[str]) -> bool:
@@ -317,44 +317,44 @@ class CaseBuilder:
                     marks.append(("proceedings", 0.9))
             stages = [("received", start)] + [(s, start + max(1, int(span * f))) for s, f in marks]
             stages.append(("outcome", start + span))
-            stages.append(("closed", start + span + rng.randrange(29, 45)))
+            stages.append(("closed", start + span + between(rng, 29, 45)))
             return _monotonic(stages), cta
         stall = plan.stall if plan.stall is not None else (
             start > self.world.cfg.end - 730 and rng.random() < 0.06)
         day = start
         stages = [("received", day)]
-        day += rng.randrange(0, 4) if rng.random() > 0.05 else rng.randrange(10, 30)
+        day += between(rng, 0, 4) if rng.random() > 0.05 else between(rng, 10, 30)
         stages.append(("acknowledged", day))
         if stall and rng.random() < 0.5:
-            day += rng.randrange(120, 400)
+            day += between(rng, 120, 400)
             stall = False
-        day += rng.randrange(2, 21)
+        day += between(rng, 2, 21)
         stages.append(("assessed", day))
-        day += rng.randrange(0, 8)
+        day += between(rng, 0, 8)
         stages.append(("routed", day))
         if investigate:
-            day += rng.randrange(0, 11)
+            day += between(rng, 0, 11)
             stages.append(("investigation", day))
-            day += rng.randrange(60, 300 if severity == "gross_misconduct" else 240)
+            day += between(rng, 60, 300 if severity == "gross_misconduct" else 240)
             if stall:
-                day += rng.randrange(150, 400)
+                day += between(rng, 150, 400)
             stages.append(("case_to_answer", day))
             if cta:
-                day += rng.randrange(30, 150)
+                day += between(rng, 30, 150)
                 stages.append(("proceedings", day))
-                day += rng.randrange(0, 21)
+                day += between(rng, 0, 21)
             else:
-                day += rng.randrange(3, 30)
+                day += between(rng, 3, 30)
         else:
-            day += rng.randrange(5, 60)
+            day += between(rng, 5, 60)
         stages.append(("outcome", day))
         # Closing waits for the 28-day review window; a review opens within it.
         if not plan.internal and rng.random() < 0.08:
-            day += rng.randrange(5, 28)
+            day += between(rng, 5, 28)
             stages.append(("review", day))
-            day += rng.randrange(20, 90)
+            day += between(rng, 20, 90)
         else:
-            day += rng.randrange(29, 45)
+            day += between(rng, 29, 45)
         stages.append(("closed", day))
         return stages, cta
 
@@ -368,15 +368,15 @@ class CaseBuilder:
             return "no_finding", "reflective_practice"
         gross = severity == "gross_misconduct"
         if not cta:
-            finding = rng.choices(["not_substantiated", "unfounded", "exonerated"], [0.6, 0.2, 0.2])[0]
-            return finding, rng.choices(["nfa", "management_action", "reflective_practice"], [0.7, 0.2, 0.1])[0]
+            finding = pick(rng, ["not_substantiated", "unfounded", "exonerated"], [0.6, 0.2, 0.2])
+            return finding, pick(rng, ["nfa", "management_action", "reflective_practice"], [0.7, 0.2, 0.1])
         if rng.random() > (0.78 if gross else 0.72):
             return "not_substantiated", "nfa"
         if gross:
-            outcome = rng.choices(["final_written_warning", "dismissal", "reduction_in_rank"], [0.35, 0.55, 0.10])[0]
+            outcome = pick(rng, ["final_written_warning", "dismissal", "reduction_in_rank"], [0.35, 0.55, 0.10])
         else:
-            outcome = rng.choices(["management_action", "written_warning", "final_written_warning"],
-                                  [0.3, 0.45, 0.25])[0]
+            outcome = pick(rng, ["management_action", "written_warning", "final_written_warning"],
+                                  [0.3, 0.45, 0.25])
         if person.left is not None and person.left <= outcome_day:
             return "substantiated", "would_have_been_dismissed" if gross else "nfa"
         if outcome == "dismissal" and not (person.leaving_reason == "dismissed" and person.left == outcome_day):
@@ -392,7 +392,7 @@ class CaseBuilder:
         self.world.rows["decision"].append((
             self.world.next_id("decision"), case_id, allegation_id, kind, value,
             REASONS.get((kind, value), "") if reasons is None else reasons, by,
-            moment(day, 17 * 3600 + self.rng.randrange(3600))))
+            moment(day, 17 * 3600 + between(self.rng, 0, 3600))))
 
     def _stage_rows(self, built: Built, kept: list[tuple[str, int]], severity: str, cta: bool, route_key: str,
                     owner_label, n_allegations: int) -> None:
@@ -430,7 +430,7 @@ class CaseBuilder:
             return lambda day: "system:worldgen"
         first = stages["acknowledged"]
         last = stages.get("closed", end)
-        n = plan.handovers if plan.handovers is not None else rng.choices([0, 1, 2, 3], [0.70, 0.20, 0.07, 0.03])[0]
+        n = plan.handovers if plan.handovers is not None else pick(rng, [0, 1, 2, 3], [0.70, 0.20, 0.07, 0.03])
         n = min(n, max(0, last - first - 1))
         starts = [first] + (sorted(rng.sample(range(first + 1, last), n)) if n else [])
         owners: list[Person] = []
@@ -440,7 +440,7 @@ class CaseBuilder:
         for i, (day, owner) in enumerate(zip(starts, owners, strict=True)):
             started = moment(day, 9 * 3600 + i)
             ended = moment(starts[i + 1], 9 * 3600 + i + 1) if i + 1 < len(starts) else closed_at
-            reason = "" if i == 0 else HANDOVER_REASONS[rng.randrange(len(HANDOVER_REASONS))]
+            reason = "" if i == 0 else HANDOVER_REASONS[between(rng, 0, len(HANDOVER_REASONS))]
             w.rows["assignment"].append((w.next_id("assignment"), built.case_id, "owner", owner.id, started, ended,
                                          reason))
         built.owners = len(owners)
@@ -472,9 +472,9 @@ class CaseBuilder:
             elif severity == "gross_misconduct":
                 roll = rng.random()
                 if roll < 0.25:
-                    self.hr.add(p.id, "suspended", day + rng.randrange(0, 14), initiated_by=self.psu_head.id)
+                    self.hr.add(p.id, "suspended", day + between(rng, 0, 14), initiated_by=self.psu_head.id)
                 elif roll < 0.65:
-                    self.hr.add(p.id, "restricted_duties", day + rng.randrange(0, 14), initiated_by=self.psu_head.id)
+                    self.hr.add(p.id, "restricted_duties", day + between(rng, 0, 14), initiated_by=self.psu_head.id)
 
 
 def _dashed(hex32: str) -> str:

@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 
 from upstander.worldgen import config as c
-from upstander.worldgen.ids import UuidSource, stream
+from upstander.worldgen.ids import UuidSource, between, pick, stream
 from upstander.worldgen.org import PersonFactory, _draw
 from upstander.worldgen.world import Person, World
 
@@ -67,7 +67,7 @@ def add_leavers(world: World, factory: PersonFactory) -> None:
         weights = [4.0 if p.level == 0 else 2.0 if p.level == 1 else 1.0 for p in pool]
         for colleague in rng.choices(pool, weights=weights, k=count):
             reason = _draw(rng, LEAVING[kind])
-            left = rng.randrange(cfg.start, cfg.end + 1)
+            left = between(rng, cfg.start, cfg.end + 1)
             service = _leaver_service(rng, reason)
             unit = world.unit_by_id[colleague.unit]
             team = world.team_by_id[colleague.team]
@@ -102,7 +102,7 @@ def build_careers(world: World) -> None:
         if not p.stable and end > span_start:
             expected = c.RATES["transfer"] * (end - span_start) / YEAR
             for _ in range(_poisson(rng, expected)):
-                boundaries.append(rng.randrange(span_start, end))
+                boundaries.append(between(rng, span_start, end))
         promoted_on = None
         if p.level > 0 and p.left is None:
             in_rank = 0.3 + rng.random() * 7.0
@@ -112,7 +112,7 @@ def build_careers(world: World) -> None:
                 if not p.stable and rng.random() < 0.6:
                     boundaries.append(candidate)
         boundaries = sorted(set(b for b in boundaries if b > p.joined))
-        teams = [pool[rng.randrange(len(pool))] for _ in boundaries] + [p.team]
+        teams = [pool[between(rng, 0, len(pool))] for _ in boundaries] + [p.team]
         starts = [p.joined] + boundaries
         p.stints = [(start, world.team_by_id[team].unit, team) for start, team in zip(starts, teams, strict=True)]
         log.add(p.id, "joined", p.joined, to_unit=p.stints[0][1])
@@ -124,8 +124,8 @@ def build_careers(world: World) -> None:
             log.add(p.id, "transfer", at, outcome="requested" if requested else "not_requested",
                     from_unit=from_unit, to_unit=to_unit, initiated_by=p.id if requested else p.manager)
         if promoted_on is not None:
-            log.add(p.id, "promotion_board", promoted_on - rng.randrange(120, 200), outcome="applied")
-            log.add(p.id, "promotion_board", promoted_on - rng.randrange(40, 100), outcome="passed")
+            log.add(p.id, "promotion_board", promoted_on - between(rng, 120, 200), outcome="applied")
+            log.add(p.id, "promotion_board", promoted_on - between(rng, 40, 100), outcome="passed")
             before = [s for s in p.stints if s[0] < promoted_on]
             log.add(p.id, "promoted", promoted_on, outcome="promoted", from_unit=before[-1][1] if before else None,
                     to_unit=p.unit)
@@ -165,34 +165,34 @@ def routine_events(world: World) -> Iterator[tuple]:
         low_rating = False
         for d in rating_days:
             if begin <= d < end:
-                rating = rng.choices(ratings, rating_weights)[0]
+                rating = pick(rng, ratings, rating_weights)
                 low_rating = low_rating or rating <= 2
                 yield log.row(p.id, "performance_rating", d, rating=rating)
-        episodes = sorted(rng.randrange(begin, end) for _ in range(_poisson(rng, c.RATES["sickness"] * years)))
+        episodes = sorted(between(rng, begin, end) for _ in range(_poisson(rng, c.RATES["sickness"] * years)))
         for d in episodes:
-            days = int(rng.lognormvariate(1.5, 0.9)) + 1 if rng.random() > 0.05 else rng.randrange(28, 180)
+            days = int(rng.lognormvariate(1.5, 0.9)) + 1 if rng.random() > 0.05 else between(rng, 28, 180)
             yield log.row(p.id, "sickness", d, days=days)
         for i in range(2, len(episodes)):
             if episodes[i] - episodes[i - 2] < 365 and rng.random() < 0.4:
-                yield log.row(p.id, "attendance_procedure", min(episodes[i] + rng.randrange(7, 30), end - 1))
+                yield log.row(p.id, "attendance_procedure", min(episodes[i] + between(rng, 7, 30), end - 1))
                 break
         if low_rating and rng.random() < c.RATES["capability"] * 25:
-            yield log.row(p.id, "capability_procedure", rng.randrange(begin, end))
+            yield log.row(p.id, "capability_procedure", between(rng, begin, end))
         for _ in range(_poisson(rng, c.RATES["development"] * years)):
-            yield log.row(p.id, "development", rng.randrange(begin, end),
+            yield log.row(p.id, "development", between(rng, begin, end),
                           outcome="selected" if rng.random() < 0.6 else "not_selected")
         if p.kind == "officer" and p.level < c.SUPT:
             for _ in range(_poisson(rng, c.RATES["board"] * years)):
-                applied = rng.randrange(begin, end)
+                applied = between(rng, begin, end)
                 yield log.row(p.id, "promotion_board", applied, outcome="applied")
-                decided = applied + rng.randrange(40, 100)
+                decided = applied + between(rng, 40, 100)
                 if decided >= end:
                     continue
                 passed = rng.random() < 0.35
                 yield log.row(p.id, "promotion_board", decided, outcome="passed" if passed else "failed")
                 if passed and decided + 300 < end:
                     # Passed, but no post was offered within the year: the ordinary rate of "blocked" promotions.
-                    yield log.row(p.id, "promotion_board", decided + rng.randrange(240, 300), outcome="not_promoted")
+                    yield log.row(p.id, "promotion_board", decided + between(rng, 240, 300), outcome="not_promoted")
         if p.manages:
             for _ in range(_poisson(rng, c.RATES["grievance_against"] * years)):
-                yield log.row(p.id, "grievance_against", rng.randrange(begin, end))
+                yield log.row(p.id, "grievance_against", between(rng, begin, end))

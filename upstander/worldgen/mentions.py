@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from upstander.worldgen.ids import between, pick
 from upstander.worldgen.names import OFFICER_RANK_WRITTEN, misspell, nickname, wrong_number
 from upstander.worldgen.world import Person, World
 
@@ -21,7 +22,7 @@ def write_mention(world: World, person: Person, rng: random.Random, *, on: int, 
                   style: str | None = None, number_style: str | None = None) -> tuple[str, str, str, str, list[str]]:
     """(name, number, unit, rank) as written, and the list of variants used."""
     if style is None:
-        style = rng.choices(NAME_STYLES, INTERNAL_STYLE_WEIGHTS if internal else PUBLIC_STYLE_WEIGHTS)[0]
+        style = pick(rng, NAME_STYLES, INTERNAL_STYLE_WEIGHTS if internal else PUBLIC_STYLE_WEIGHTS)
     variants = [style]
     given, family = person.given, person.family
     if style == "nickname":
@@ -56,7 +57,7 @@ def write_mention(world: World, person: Person, rng: random.Random, *, on: int, 
 
     if person.kind == "officer":
         options = OFFICER_RANK_WRITTEN[person.rank]
-        rank = options[rng.randrange(len(options))]
+        rank = options[between(rng, 0, len(options))]
         if rng.random() < 0.06:
             variants.append("wrong_rank")
             others = [r for r in OFFICER_RANK_WRITTEN if r != person.rank][:3]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from upstander.worldgen import config as c
 from upstander.worldgen.cases import CaseBuilder, Plan, Subject
 from upstander.worldgen.history import YEAR
-from upstander.worldgen.ids import iso, stream
+from upstander.worldgen.ids import between, iso, stream
 from upstander.worldgen.world import Person, World
 
 REPEAT_CATEGORIES = ["domestic_abuse", "sexual_misconduct", "abuse_of_position_sexual", "sexual_assault", "misogyny",
@@ -123,7 +123,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             reporter = None
             if internal:
                 mates = [m for m in builder.teammates(members[0], day) if m not in members]
-                reporter = mates[rng.randrange(len(mates))] if mates else None
+                reporter = mates[between(rng, 0, len(mates))] if mates else None
             built = builder.add(Plan(received=day, internal=internal, category=category,
                                      subjects=[Subject(m, linked=True) for m in members], reporter=reporter,
                                      mode=None if reporter or not internal else "anonymous"))
@@ -135,7 +135,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
     planted_pairs = []
     for victim, subject in reserved.pairs:
         begin = max(cfg.start, victim.joined, subject.joined) + 30
-        day = rng.randrange(max(begin, cfg.end - 3 * 365), cfg.end - 60)
+        day = between(rng, max(begin, cfg.end - 3 * 365), cfg.end - 60)
         built = builder.add(Plan(received=day, internal=True, category=rng.choice(ALONGSIDE_CATEGORIES),
                                  subjects=[Subject(subject, linked=True)], reporter=victim, role="victim",
                                  mode=rng.choice(["named", "confidential"]), channel="colleague", route="force",
@@ -145,7 +145,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
 
     resigned = []
     for p in reserved.resigners:
-        received = max(p.left - rng.randrange(90, 240), p.joined + 30, cfg.start)
+        received = max(p.left - between(rng, 90, 240), p.joined + 30, cfg.start)
         proceeds = rng.random() < 0.6
         internal = rng.random() < 0.5
         reporter = _mate(builder, rng, p, received) if internal else None
@@ -156,15 +156,15 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             mode=None if reporter or not internal else "anonymous", case_to_answer=proceeds,
             finding="substantiated" if proceeds else "no_finding",
             outcome="would_have_been_dismissed" if proceeds else "nfa",
-            outcome_on=p.left + rng.randrange(60, 300)))
+            outcome_on=p.left + between(rng, 60, 300)))
         resigned.append(built.code)
     world.planted_resigned = resigned
 
     handovers = []
     officers = [p for p in world.people if p.left is None and p.kind == "officer" and p.joined < cfg.start]
     for _ in range(cfg.planted(2000)):
-        subject = officers[rng.randrange(len(officers))]
-        day = rng.randrange(cfg.start, cfg.end - 400)
+        subject = officers[between(rng, 0, len(officers))]
+        day = between(rng, cfg.start, cfg.end - 400)
         victim = _mate(builder, rng, subject, day)
         built = builder.add(Plan(received=day, internal=True, category=rng.choice(["sexual_misconduct", "bullying"]),
                                  subjects=[Subject(subject, linked=True)], reporter=victim, role="victim",
@@ -176,7 +176,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
 
 def _mate(builder: CaseBuilder, rng, person: Person, day: int) -> Person | None:
     mates = builder.teammates(person, day)
-    return mates[rng.randrange(len(mates))] if mates else None
+    return mates[between(rng, 0, len(mates))] if mates else None
 
 
 def retaliate(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
@@ -204,27 +204,27 @@ def retaliate(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             continue
         p = world.by_id[person_id]
         options = []
-        t_move = day + rng.randrange(30, 300)
+        t_move = day + between(rng, 30, 300)
         if p.id not in keep and not p.manages and t_move <= cfg.end and p.employed_on(t_move):
             options.append("transfer")
-        t_board = day + rng.randrange(20, 120)
+        t_board = day + between(rng, 20, 120)
         top = c.SUPT if p.kind == "officer" else c.BAND_A
         if p.level < top and t_board + 380 <= cfg.end and p.employed_on(t_board + 380):
             options.append("blocked_promotion")
-        t_counter = day + rng.randrange(20, 200)
+        t_counter = day + between(rng, 20, 200)
         if t_counter <= cfg.end - 10 and p.employed_on(t_counter):
             options.append("counter_allegation")
         if not options:
             continue
-        kind = options[rng.randrange(len(options))]
+        kind = options[between(rng, 0, len(options))]
         record = {"person": p.number, "case": code, "reported_on": iso(day), "detriment": kind}
         if kind == "transfer":
             record.update(_move(world, rng, log, p, t_move, leaders))
         elif kind == "blocked_promotion":
             log.add(p.id, "promotion_board", t_board, outcome="applied")
-            passed = t_board + rng.randrange(40, 90)
+            passed = t_board + between(rng, 40, 90)
             log.add(p.id, "promotion_board", passed, outcome="passed")
-            blocked = log.add(p.id, "promotion_board", passed + rng.randrange(200, 280), outcome="not_promoted")
+            blocked = log.add(p.id, "promotion_board", passed + between(rng, 200, 280), outcome="not_promoted")
             record.update({"on": iso(blocked[4]), "ref": _uuid(blocked[1])})
         else:
             accuser = world.by_id[subjects[0]]
@@ -246,7 +246,7 @@ def _move(world: World, rng, log, p: Person, day: int, leaders: dict[int, list[P
     home = world.team_by_id[p.team_on(day)]
     choices = [t for t in world.teams if t.kind == home.kind and t.unit != home.unit
                and world.unit_by_id[t.unit].kind not in ("psu", "exec")]
-    target = choices[rng.randrange(len(choices))]
+    target = choices[between(rng, 0, len(choices))]
     before = [s for s in p.stints if s[0] <= day]
     after = [s for s in p.stints if s[0] > day]
     p.stints = before + [(day, target.unit, target.id)] + after

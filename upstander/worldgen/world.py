@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 
 from upstander.people.choices import OFFICER_RANKS, STAFF_GRADES, ethnic_group
 from upstander.worldgen.config import WorldConfig
@@ -95,6 +97,7 @@ class World:
     def __init__(self, cfg: WorldConfig, offsets: dict[str, int]) -> None:
         self.cfg = cfg
         self._next = dict(offsets)
+        self._counters: dict[str, Iterator[int]] = {}
         self.commands: list[tuple[int, str, str]] = []
         self.locations: list[tuple[int, str, str]] = []
         self.shifts: list[tuple[int, str, str]] = []
@@ -116,8 +119,10 @@ class World:
         self.planted_handovers: list[str] = []
 
     def next_id(self, table: str) -> int:
-        self._next[table] = self._next.get(table, 0) + 1
-        return self._next[table]
+        counter = self._counters.get(table)
+        if counter is None:
+            counter = self._counters[table] = count(self._next.get(table, 0) + 1)
+        return next(counter)
 
     def add_person(self, person: Person) -> None:
         self.people.append(person)
