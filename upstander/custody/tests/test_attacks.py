@@ -355,6 +355,8 @@ def test_the_independent_route_is_sealed_to_the_overseer_alone(world):
         sealing.data_key_for_org(report, world.user("handler_a").organisation, world.cast.org_keys["force"])
 
 
+@pytest.mark.xfail(strict=True, reason="bug reported: cases/views.py people_search passes `mention` unchecked to a "
+                   "UUID lookup")
 @pytest.mark.parametrize("value", ["0", "undefined", "' OR 1=1 --"])
 def test_a_malformed_id_in_a_query_parameter_is_not_a_server_error(world, value):
     """Found by the fuzzer (test_fuzz_forms.py): a case page's roster search given a `mention` that is not a UUID

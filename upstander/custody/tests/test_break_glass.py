@@ -118,3 +118,21 @@ def test_where_policy_does_not_ask_for_approval_the_custodian_opens_it_alone(sin
     request = do_request_disclosure(actor=custodian, report=submit(), reason=REASON)
     assert request.status == DisclosureStatus.APPROVED
     assert do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])["name"]
+
+
+@pytest.mark.xfail(strict=True, reason="waiting for intake/timeline.py to show "
+                   "custody.break_glass.disclosures_for_report(report) in the reporter's timeline")
+def test_the_reporter_sees_the_opening_in_their_timeline(cast, custodian, overseer):
+    from django.test import Client
+
+    from upstander.custody.tests.world import submit_report
+
+    report = submit_report(cast, with_receipt=True)
+    request = do_request_disclosure(actor=custodian, report=report, reason=REASON)
+    do_decide_disclosure(actor=overseer, request=request, approve=True)
+    do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])
+    reporter = Client()
+    assert reporter.post("/report/return", {"receipt": report.receipt}).status_code == 302
+    page = reporter.get("/report/status").content.decode()
+    assert "Your identity was opened by an identity custodian on" in page
+    assert "criminal trial" in page
