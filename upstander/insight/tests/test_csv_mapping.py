@@ -104,3 +104,29 @@ def test_it_names_the_missing_column_of_a_wrong_export(export: Path) -> None:
 def test_it_refuses_a_mapping_to_a_column_the_schema_does_not_have() -> None:
     with pytest.raises(MappingError, match="'victim_name' is not a column of complaints"):
         check_mapping({"tables": {"complaints": {"file": "c.csv", "columns": {"victim_name": "name"}}}})
+
+
+def test_reimport_replaces_the_dataset_whole_and_leaves_no_temporary_folder(export: Path) -> None:
+    from upstander.insight.datasets import dataset_path, list_datasets
+
+    import_csv(EXAMPLE, export, "csv-again")
+    for name in ("complaints.csv", "allegations.csv"):  # keep the header, replace every case with PS-9
+        lines = (export / name).read_text().splitlines()
+        (export / name).write_text(lines[0] + "\n" + lines[1].replace("PS-1", "PS-9") + "\n")
+    import_csv(EXAMPLE, export, "csv-again")
+    data = load("csv-again")
+    assert data.complaints["complaint_id"].to_list() == ["PS-9"]
+    assert data.allegations["complaint_id"].to_list() == ["PS-9"]
+    assert not [p for p in dataset_path("csv-again").parent.iterdir() if p.name.startswith(".csv-again.")]
+    assert "csv-again" in {d["name"] for d in list_datasets()}
+
+
+def test_a_folder_without_meta_is_an_interrupted_write_and_not_a_dataset(export: Path) -> None:
+    from upstander.insight.datasets import dataset_path, list_datasets
+
+    half = dataset_path("half-written")
+    half.mkdir(parents=True)
+    (half / "complaints.parquet").write_bytes(b"")
+    assert "half-written" not in {d["name"] for d in list_datasets()}
+    with pytest.raises(DatasetError, match="no dataset named 'half-written'"):
+        load("half-written")
