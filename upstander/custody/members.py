@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.actions import do_grant_key, unlock_with_recovery
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
-from upstander.audit.log import record
+from upstander.audit.log import actor_of, record
 from upstander.custody.models import EnrolmentInvitation
 from upstander.lib import crypto
 
@@ -116,7 +116,7 @@ def do_accept_invitation(*, actor: User, secret: str, current_password: str, new
         raise PermissionDenied("Your current password is not right.")
     _check_new_password(actor, current_password, new_password)
     try:
-        org_key = crypto.unwrap_key(_secret_kdf(secret.strip(), bytes(invitation.salt)), bytes(invitation.wrapped_key))
+        org_key = crypto.unwrap_key(_secret_kdf(secret.strip(), bytes(invitation.salt)), bytes(invitation.wrapped_key or b""))
     except crypto.CryptoError:
         raise PermissionDenied(REFUSED) from None
     with transaction.atomic():
@@ -127,7 +127,7 @@ def do_accept_invitation(*, actor: User, secret: str, current_password: str, new
             raise PermissionDenied(REFUSED)
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
-        do_grant_key(actor=actor, granter_key=org_key, user=actor, password=new_password,
+        do_grant_key(actor=actor_of(actor), granter_key=org_key, user=actor, password=new_password,
                      granted_by=invitation.created_by)
         record(actor, "custody.enrol", actor,
                reason=f"accepted the invitation from user:{invitation.created_by.username}")
@@ -169,7 +169,7 @@ def do_recover_with_secret(*, actor: User, recovery_secret: str, current_passwor
     with transaction.atomic():
         actor.set_password(new_password)
         actor.save(update_fields=["password"])
-        do_grant_key(actor=actor, granter_key=org_key, user=actor, password=new_password, granted_by=None)
+        do_grant_key(actor=actor_of(actor), granter_key=org_key, user=actor, password=new_password, granted_by=None)
         record(actor, "custody.recover_with_secret", actor, reason=reason.strip())
     return org_key
 

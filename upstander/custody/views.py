@@ -34,8 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "holds_key": session_keys.load(request) is not None,
         "has_grant": members.has_live_grant(user),  # type: ignore[arg-type]
-        "key_role": user.role in KEY_ROLES,  # type: ignore[union-attr]
-        "open_invitations": EnrolmentInvitation.objects.filter(
+        "key_role": user.role in KEY_ROLES,  # type: ignore[union-attr,operator]
+        "open_invitations": EnrolmentInvitation.objects.filter(  # type: ignore[misc]
             created_by=user, accepted_at__isnull=True, cancelled_at__isnull=True).select_related("user"),
     }
     return render(request, "custody/home.html", context)
