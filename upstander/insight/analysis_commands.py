@@ -80,19 +80,23 @@ def datasets_command(as_json: bool) -> None:
 @dataset_options
 @click.option("--by", type=click.Choice(GROUPINGS), default="ethnicity", show_default=True)
 @click.option("--reference", help='Reference group label (default: the dataset\'s "White"; by sex: "Male").')
+@click.option("--staff-kind", type=click.Choice(["officer", "staff", "all"]), default="all", show_default=True,
+              help="Only officers, only police staff, or everyone.")
+@click.option("--basis", type=click.Choice(["headline", "per_head", "per_allegation", "per_person_year"]),
+              default="headline", show_default=True, help="Which list the plain-text table shows (--json has all).")
 @published_option
 def fairness_command(dataset: str, date_from: dt.date | None, date_to: dt.date | None, source: str, as_json: bool,
-                     by: str, reference: str | None, published: bool) -> None:
+                     by: str, reference: str | None, staff_kind: str, basis: str, published: bool) -> None:
     """Disproportionality per stage of the misconduct funnel, with relative rates and 95% CIs (Katz)."""
     from upstander.insight.fairness import fairness
 
-    document = _emit(fairness(load(dataset, date_from, date_to, source), by=by, reference=reference), "fairness",
-                     as_json, published)
+    document = _emit(fairness(load(dataset, date_from, date_to, source), by=by, reference=reference,
+                              staff_kind=staff_kind), "fairness", as_json, published)
     if as_json:
         return
     click.echo(f"{document['dataset']} ({document['from'] or 'start'} to {document['to'] or 'end'}, "
-               f"{document['source']}), by {by}, reference {document['reference'] or 'none'}")
-    print_rates(document["rates"])
+               f"{document['source']}), by {by}, reference {document['reference'] or 'none'}, {basis}")
+    print_rates(document["rates" if basis == "headline" else f"rates_{basis}"])
 
 
 @click.command("fairness-adjusted")

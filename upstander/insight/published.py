@@ -53,7 +53,38 @@ def _fairness(doc: dict[str, Any]) -> dict[str, Any]:
     reference = doc.get("reference")
     for key in ("rates", "rates_per_head", "rates_per_allegation"):
         doc[key] = protect_rate_rows(doc[key], reference=reference)
+    if "rates_per_person_year" in doc:
+        doc["rates_per_person_year"] = _person_years(doc["rates_per_person_year"], reference)
     return doc
+
+
+def _person_years(rows: list[dict[str, Any]], reference: str | None) -> list[dict[str, Any]]:
+    """Numerators protected as counts (denominators are person-years, rounded to 10); rate ratios recomputed."""
+    from upstander.insight.fairness import rate_ratio_interval
+
+    counted = protect_rate_rows([{**r, "denominator": 10**9} for r in rows if not r.get("missing")],
+                                reference=None)
+    published = {(r["stage"], r["group"]): r["numerator"] for r in counted}
+    out = []
+    for row in rows:
+        if row.get("missing"):
+            out.append(dict(row))
+            continue
+        num = published[(row["stage"], row["group"])]
+        years = round(row["denominator"], -1) if row["denominator"] else None
+        new = {**row, "numerator": num, "denominator": years, "suppressed": num is None,
+               "rate": num / years if num is not None and years else None,
+               "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
+        ref = next((r for r in rows if r["stage"] == row["stage"] and r["group"] == reference), None)
+        ref_num = published.get((row["stage"], reference)) if ref else None
+        if num is not None and years and ref_num and ref and ref.get("denominator"):
+            rr, low, high = rate_ratio_interval(num, years, ref_num, round(ref["denominator"], -1))
+            if row["group"] == reference:
+                rr, low, high = 1.0, None, None
+            new.update(relative_rate=rr, ci_low=low, ci_high=high,
+                       significant=None if low is None else bool(low > 1 or high < 1))
+        out.append(new)
+    return out
 
 
 def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "left_date": pl.Date(),
         "left_reason": pl.Utf8(),
         "in_workforce": pl.Boolean(),  # counted in per-head denominators
+        "staff_kind": pl.Utf8(),  # "officer" | "staff" (police staff) | null when unknown
     },
     # One row per complaint (a report or case).
     "complaints": {

@@ -154,6 +154,7 @@ def _people(profiles: pl.DataFrame) -> pl.DataFrame:
         iso_date("appointed_date").alias("appointed_date"),
         iso_date("resignation_date").alias("left_date"),
         pl.lit(True).alias("in_workforce"),
+        pl.lit("officer").alias("staff_kind"),
     ).unique("person_id", keep="first")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import polars as pl
 import pytest
@@ -139,3 +140,30 @@ def test_the_command_prints_one_document_with_every_field_the_issue_names() -> N
         assert {"stage", "group", "numerator", "denominator", "rate", "relative_rate", "ci_low", "ci_high"} <= set(row)
     assert "Black / M" in {r["group"] for r in document["rates"]}
     assert document["reference"] == "White / F"  # the sex most common among White people here
+
+
+def test_per_person_year_rates_divide_allegations_by_years_employed_in_the_window() -> None:
+    document = fairness(load(small_dataset("fair-years"), dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+                        by="ethnicity")
+    rows = by_key(document["rates_per_person_year"])
+    black, white = rows[("allegation", "Black")], rows[("allegation", "White")]
+    # Black workforce p3, p4 employed all 366 days of 2020; their allegations (c1,p3), (c2,p3), (c3,p4) — p5 is not
+    # in the workforce. White: p1, p2 (p6 left in 2019); one allegation (c1,p1).
+    assert black["numerator"] == 3 and black["denominator"] == pytest.approx(2 * 366 / 365.25)
+    assert white["numerator"] == 1 and white["denominator"] == pytest.approx(2 * 366 / 365.25)
+    assert black["relative_rate"] == pytest.approx(3.0)
+    assert black["ci_low"] == pytest.approx(3 * math.exp(-1.959964 * math.sqrt(1 / 3 + 1)), rel=1e-5)
+    assert document["person_years_period"] == {"from": "2020-01-01", "to": "2020-12-31"}
+
+
+def test_staff_kind_restricts_people_and_the_allegations_against_them() -> None:
+    small_dataset("fair-kind")
+    data = load("fair-kind")
+    people = data.people.with_columns(pl.when(pl.col("person_id") == "p3").then(pl.lit("staff"))
+                                      .otherwise(pl.lit("officer")).alias("staff_kind"))
+    save("fair-kind", {"people": people, "complaints": data.complaints, "allegations": data.allegations},
+         {"source": "test", "workforce_known": True})
+    officers = by_key(fairness(load("fair-kind"), by="ethnicity", staff_kind="officer")["rates"])
+    assert (officers[("substantiated", "Black")]["numerator"], officers[("substantiated", "Black")]["denominator"]) \
+        == (2, 2)  # (c3,p4) and (c2,p5): p3's allegations are against a member of police staff
+    assert officers[("allegation", "Black")]["denominator"] == 1
