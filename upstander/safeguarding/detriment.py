@@ -2,7 +2,8 @@
 
 A detriment is an HR event that harms someone's career or standing (policy/retaliation.toml): a transfer they did
 not ask for, not promoted after passing a board, development refused, a rating drop, a grievance, disciplinary or
-internally raised allegation against them, an attendance or capability procedure, suspension or restricted duties,
+internally raised allegation against them, an attendance procedure started without the attendance trigger being met,
+a capability procedure, suspension or restricted duties,
 or leaving (for reasons other than retiring or dying).
 
 Everything is held as numpy arrays keyed `person index * SPAN + day ordinal`, so "how many detriments of kind k did
@@ -44,13 +45,28 @@ def settings() -> dict[str, Any]:
     return policy.load("retaliation")
 
 
-def classify(events: list[tuple], *, rating_drop: int, leaving_reasons: set[str]) -> list[tuple[str, int, int]]:
+def _met_attendance_trigger(sickness: list[tuple[int, int]], day: int, trigger: dict[str, int] | None) -> bool:
+    """Whether the sickness absence before `day` met the attendance trigger (so a procedure is routine)."""
+    if not trigger:
+        return False
+    recent = [(d, n) for d, n in sickness if day - int(trigger["within_days"]) <= d <= day]
+    return len(recent) >= int(trigger["episodes"]) or sum(n for _, n in recent) >= int(trigger["days"])
+
+
+def classify(events: list[tuple], *, rating_drop: int, leaving_reasons: set[str],
+             attendance_trigger: dict[str, int] | None = None) -> list[tuple[str, int, int]]:
     """(kind, day ordinal, event id) for the detriments among one person's HR events, given in date order as
-    (id, person id, kind, day, outcome, rating, initiated_by id, leaving reason)."""
+    (id, person id, kind, day, outcome, rating, initiated_by id, leaving reason, days).
+
+    An attendance procedure after sickness absence that met the attendance trigger is what anyone would get, so it
+    is not counted; one started without the trigger being met is."""
     out = []
     last_rating = None
-    for event_id, person_id, kind, day, outcome, rating, initiated_by, leaving_reason in events:
+    sickness: list[tuple[int, int]] = []
+    for event_id, person_id, kind, day, outcome, rating, initiated_by, leaving_reason, days in events:
         found = None
+        if kind == HREventKind.SICKNESS:
+            sickness.append((day, days or 0))
         if kind == HREventKind.TRANSFER:
             involuntary = outcome == HROutcome.NOT_REQUESTED or (
                 not outcome and initiated_by is not None and initiated_by != person_id)
@@ -63,6 +79,8 @@ def classify(events: list[tuple], *, rating_drop: int, leaving_reasons: set[str]
             if last_rating is not None and rating <= last_rating - rating_drop:
                 found = "rating_drop"
             last_rating = rating
+        elif kind == HREventKind.ATTENDANCE_PROCEDURE:
+            found = None if _met_attendance_trigger(sickness, day, attendance_trigger) else str(kind)
         elif kind in _SAME_NAME:
             found = str(kind)
         elif kind == HREventKind.LEFT and leaving_reason in leaving_reasons:
@@ -132,7 +150,8 @@ def load_force() -> Force:
     found: dict[str, list[int]] = {k: [] for k in force.kinds}
     leaving = set(conf["leaving_reasons"])
     events = HREvent.objects.order_by("person_id", "occurred_on", "pk").values_list(
-        "pk", "person_id", "kind", "occurred_on", "outcome", "rating", "initiated_by_id", "leaving_reason", "public_id")
+        "pk", "person_id", "kind", "occurred_on", "outcome", "rating", "initiated_by_id", "leaving_reason", "days",
+        "public_id")
     current: list[tuple] = []
     refs: dict[int, str] = {}
 
@@ -140,16 +159,18 @@ def load_force() -> Force:
         if not current:
             return
         i = index_of[current[0][1]]
-        for kind, day, event_id in classify(current, rating_drop=int(conf["rating_drop"]), leaving_reasons=leaving):
+        for kind, day, event_id in classify(current, rating_drop=int(conf["rating_drop"]), leaving_reasons=leaving,
+                                            attendance_trigger=conf.get("attendance_trigger")):
             if kind in found:
                 found[kind].append(i * SPAN + day)
                 force.events.setdefault(i, []).append((kind, day, refs[event_id]))
 
-    for pk, person_id, kind, day, outcome, rating, initiated_by, reason, public_id in events.iterator(chunk_size=20000):
+    for pk, person_id, kind, day, outcome, rating, initiated_by, reason, days, public_id in events.iterator(
+            chunk_size=20000):
         if current and current[0][1] != person_id:
             flush()
             current, refs = [], {}
-        current.append((pk, person_id, kind, day.toordinal(), outcome, rating, initiated_by, reason))
+        current.append((pk, person_id, kind, day.toordinal(), outcome, rating, initiated_by, reason, days))
         refs[pk] = str(public_id)
     flush()
     if "internal_allegation_against" in found:

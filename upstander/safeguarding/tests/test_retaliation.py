@@ -133,3 +133,20 @@ def test_a_handler_in_the_reporters_line_cannot_see_the_alert_and_the_overseer_c
     assert world.retaliated[0].full_name in page.content.decode()
     assert "not promoted after passing a board" in page.content.decode()
     assert world.retaliated[0].full_name in staff_client("overseer").get("/safeguarding/").content.decode()
+
+
+def test_on_a_generated_force_most_planted_retaliation_is_alerted_and_most_alerts_are_real():
+    """The synthetic force plants one detriment on top of ordinary HR history for half its linked reporters."""
+    from datetime import date
+
+    from upstander.people.models import Person
+    from upstander.worldgen.generate import generate
+
+    truth = generate(400, 3, 11, retaliation_excess=0.5, progress=False)
+    planted = {r["person"] for r in truth["retaliated_reporters"]}
+    run_retaliation_monitoring(actor=MONITOR, as_of=date.fromisoformat(truth["window"]["to"]))
+    alerted = set(Person.objects.filter(pk__in=RetaliationAlert.objects.values("person")).values_list("number",
+                                                                                                        flat=True))
+    found = alerted & planted
+    assert len(planted) >= 10
+    assert len(found) / len(planted) > 0.5 and len(found) / len(alerted) > 0.5, (len(planted), len(alerted), len(found))
