@@ -119,7 +119,8 @@ def token_revoke(token_id: str, as_json: bool) -> None:
         _fail(f"no token with id {token_id}", as_json)
     revoked = do_revoke_api_token(actor=Actor.system("people"), token=found)
     if as_json:
-        click.echo(json.dumps({"ok": True, "id": str(revoked.public_id), "revoked_at": revoked.revoked_at.isoformat()}))
+        revoked_at = revoked.revoked_at.isoformat() if revoked.revoked_at else None
+        click.echo(json.dumps({"ok": True, "id": str(revoked.public_id), "revoked_at": revoked_at}))
     else:
         click.echo(f"Token {revoked.public_id} ({revoked.name}) revoked.")
 

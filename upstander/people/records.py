@@ -143,8 +143,8 @@ _KNOWN_RANKS = {r.lower(): r for r in OFFICER_RANKS + STAFF_GRADES}
 
 def rank(value: Any) -> str:
     """Any rank or grade is accepted; the usual ones are spelled one way so peers of the same rank can be found."""
-    out = text(64)(value)
-    return _KNOWN_RANKS.get(out.lower(), out)
+    out: str = text(64)(value)
+    return _KNOWN_RANKS.get(out.lower()) or out
 
 
 @dataclass(frozen=True)

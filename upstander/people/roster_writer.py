@@ -7,8 +7,9 @@ have leaves the stored value alone. Writing the same batch twice changes nothing
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -103,10 +104,11 @@ class RosterWriter:
 
     # --- lookups ---------------------------------------------------------------------------------------------
 
-    def _ids(self, model: type[models.Model], key: str, codes: set[str], cache: dict[str, int]) -> dict[str, int]:
+    def _ids(self, model: type[models.Model], key: str, codes: Iterable[str | None],
+             cache: dict[str, int]) -> dict[str, int]:
         wanted = {c for c in codes if c and c not in cache}
         if wanted:
-            cache.update(dict(model.objects.filter(**{f"{key}__in": wanted}).values_list(key, "pk")))
+            cache.update(dict(model._default_manager.filter(**{f"{key}__in": wanted}).values_list(key, "pk")))
         return cache
 
     def _unit(self, code: str | None) -> int | None:
@@ -122,7 +124,7 @@ class RosterWriter:
 
     def _upsert(self, table: str, model: type[models.Model], key_field: str, fields_of) -> dict[str, models.Model]:
         rows = self.batch.tables[table]
-        existing = {getattr(o, key_field): o for o in model.objects.filter(**{f"{key_field}__in": list(rows)})}
+        existing = {getattr(o, key_field): o for o in model._default_manager.filter(**{f"{key_field}__in": list(rows)})}
         new, changed = [], []
         for key, row in rows.items():
             fields = fields_of(row)
@@ -136,10 +138,10 @@ class RosterWriter:
             elif _apply(obj, fields):
                 changed.append(obj)
                 self.changed[table].add(key)
-        model.objects.bulk_create(new, batch_size=BATCH)
+        model._default_manager.bulk_create(new, batch_size=BATCH)
         if changed:
             update_fields = sorted({n for r in rows.values() for n in fields_of(r)})
-            model.objects.bulk_update(changed, update_fields, batch_size=BATCH)
+            model._default_manager.bulk_update(changed, update_fields, batch_size=BATCH)
         return existing
 
     # --- tables --------------------------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ class RosterWriter:
                 out["shift_id"] = self.shifts.id_for(v["shift_code"])
             return out
 
-        people = self._upsert("people", Person, "number", fields_of)
+        people = cast(dict[str, Person], self._upsert("people", Person, "number", fields_of))
         self.person_ids.update({n: p.pk for n, p in people.items()})
         self._line_managers(people)
         self._history(people, before, before_team)

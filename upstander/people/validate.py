@@ -6,6 +6,7 @@ The result is either a `RosterBatch` ready for `do_import_roster` or the full li
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -78,7 +79,7 @@ def _clean(raw: RawRow, table_name: str) -> tuple[CleanRow | None, list[str]]:
 
 
 def _check_event(values: dict[str, Any]) -> list[str]:
-    kind, outcome = values.get("kind"), values.get("outcome")
+    kind, outcome = str(values.get("kind") or ""), values.get("outcome")
     reasons = []
     allowed = OUTCOMES_BY_KIND.get(kind, set())
     if outcome and outcome not in allowed:
@@ -116,7 +117,7 @@ class _Known:
         self.managers = dict(Person.objects.values_list("number", "line_manager__number"))
 
 
-def _cycle_from(start: str, parent_of: dict[str, str | None], limit: int = 10_000) -> bool:
+def _cycle_from(start: str, parent_of: Mapping[str, str | None], limit: int = 10_000) -> bool:
     seen = {start}
     current = parent_of.get(start)
     steps = 0
@@ -133,11 +134,11 @@ def _check_references(batch: RosterBatch, known: _Known) -> list[RowError]:
     errors: list[RowError] = []
     units = set(known.units) | set(batch.tables["units"]) | batch.attempted["units"]
     people = set(known.managers) | set(batch.tables["people"]) | batch.attempted["people"]
-    team_units = dict(known.team_units)
+    team_units: dict[str, str | None] = dict(known.team_units)
     team_units.update({code: "" for code in batch.attempted["teams"]})
     team_units.update({code: row.values["unit_code"] for code, row in batch.tables["teams"].items()})
 
-    def missing(row: CleanRow, column: str, pool: set[str] | dict[str, str], what: str) -> str | None:
+    def missing(row: CleanRow, column: str, pool: Collection[str], what: str) -> str | None:
         value = row.values.get(column)
         if value and value not in pool:
             return f"{column} {value}: no such {what} in this import or the roster"
@@ -169,12 +170,12 @@ def _check_references(batch: RosterBatch, known: _Known) -> list[RowError]:
         if reasons:
             errors.append(row.error("; ".join(reasons)))
 
-    parents = dict(known.units)
+    parents: dict[str, str | None] = dict(known.units)
     parents.update({c: r.values.get("parent_code") for c, r in batch.tables["units"].items() if "parent_code" in r.values})
     for code_, row in batch.tables["units"].items():
         if row.values.get("parent_code") != code_ and _cycle_from(code_, parents):
             errors.append(row.error(f"parent_code makes a loop: unit {code_} would be inside itself"))
-    managers = dict(known.managers)
+    managers: dict[str, str | None] = dict(known.managers)
     managers.update({n: r.values.get("line_manager_number") for n, r in batch.tables["people"].items()
                      if "line_manager_number" in r.values})
     for number, row in batch.tables["people"].items():

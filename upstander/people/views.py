@@ -15,7 +15,7 @@ from upstander.people.forms import DeclarationForm
 from upstander.people.models import DeclaredAssociation, Person
 
 ALL_STAFF = tuple(Role.values)
-KEEPERS = {Role.SUPERVISOR, Role.OVERSEER}
+KEEPERS: frozenset[str] = frozenset({Role.SUPERVISOR, Role.OVERSEER})
 
 
 def _person_for(request: HttpRequest, public_id) -> Person:
