@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from upstander.cases.safety_net_data import backstop
 from upstander.cases.safety_net_data.lexicon import CLAUSE_BREAK, NEG_GAP, NEGATOR
 from upstander.cases.safety_net_data.rules import (
     CORRUPTION,
@@ -76,14 +77,17 @@ def more_serious_than(categories: Iterable[str], flags: Iterable[str]) -> list[s
 
 
 def explain(text: str) -> list[Hit]:
-    """Every rule that fired on the narrative, first hit per rule and flag, for showing a handler why."""
+    """Every rule that fired on the narrative, first hit per rule and flag, for showing a handler why; then the
+    learned backstop, when no serious-sexual-offence rule fired."""
     sentences = split_sentences(normalise(text))
     hits: list[Hit] = []
     seen: set[tuple[str, str]] = set()
+    vetoed: set[int] = set()  # sentences where the rules found a sexual offence and dropped it as denied or joked
     for rule in RULES:
         compiled = _compiled(rule)
         for index, sentence in enumerate(sentences):
-            words = _first_live_match(rule, compiled, sentences, index, sentence)
+            words = _first_live_match(rule, compiled, sentences, index, sentence,
+                                      vetoed if SSO in rule.flags else None)
             if words is None:
                 continue
             for flag in rule.flags:
@@ -91,7 +95,40 @@ def explain(text: str) -> list[Hit]:
                     seen.add((flag, rule.name))
                     hits.append(Hit(flag, rule.name, words))
             break
+    if not any(hit.flag == SSO for hit in hits) and (backstop_hit := _backstop(sentences, vetoed)):
+        hits.insert(0, backstop_hit)
     return hits
+
+
+def backstop_probability(text: str, model: backstop.Model | None = None) -> float:
+    """The learned backstop's probability for the narrative, 0 where every sentence is one the rules found the act in
+    and dropped as denied or joked about. `model` defaults to the shipped one (the bench passes models trained on
+    earlier splits only)."""
+    sentences = split_sentences(normalise(text))
+    vetoed: set[int] = set()
+    for rule in RULES:
+        if SSO in rule.flags:
+            for index, sentence in enumerate(sentences):
+                _first_live_match(rule, _compiled(rule), sentences, index, sentence, vetoed)
+    return _backstop_reading(sentences, vetoed, model or backstop.load())[0]
+
+
+def _backstop(sentences: list[str], vetoed: set[int]) -> Hit | None:
+    model = backstop.load()
+    probability, piece = _backstop_reading(sentences, vetoed, model)
+    if probability < model.threshold:
+        return None
+    return Hit(SSO, "learned backstop", f"p={probability:.2f}: " + ", ".join(backstop.top_words(piece, model)))
+
+
+def _backstop_reading(sentences: list[str], vetoed: set[int], model: backstop.Model) -> tuple[float, str]:
+    """The model's highest probability and its window, away from any sentence where the rules found the act and
+    dropped it as denied, joked about or a topic: the model does not understand "he never raped me", the rules do."""
+    if not vetoed:
+        return backstop.best_window(sentences, model)
+    kept = [i for i in range(len(sentences)) if i not in vetoed]
+    pieces = [sentences[i] for i in kept] + [f"{sentences[i]} {sentences[i + 1]}" for i in kept if i + 1 in kept]
+    return max(((backstop.probability(piece, model), piece) for piece in pieces), default=(0.0, ""))
 
 
 # --- normalisation --------------------------------------------------------------------------------------------------
@@ -153,6 +190,14 @@ _CLAUSE_BREAK = re.compile(CLAUSE_BREAK)
 _REMARK = re.compile(r"\b(?:jok\w*|banter\w*|memes?|songs?|sang|quip\w*|fantas\w*|dream\w*|gestur\w*|rumou?r\w*|laugh\w*|"
                      r"gossip\w*|comment\w*|remark\w*|innuendo\w*|pun|puns)\s+(?:about|that|of|on|saying|re|like)\b"
                      r"(?:\s+[\w']+){0,6}?\s*$")
+# A course, briefing or policy about an act is a topic ("a debrief about the Soteria model for rape investigations");
+# no subject pronoun may sit between, so "at the course on leadership he groped me" stays an account.
+_TRAINING = re.compile(r"\b(?:courses?|training|lectures?|seminars?|debriefs?|briefings?|presentations?|workshops?|"
+                       r"modules?|inputs?|cpd|guidance|polic(?:y|ies)|models?|sessions?|webinars?|leaflets?|posters?)"
+                       r"(?:\s+(?:days?|sessions?|events?|packages?|materials?))?\s+"
+                       r"(?:on|about|re|regarding|covering|for|into|around)\b(?:\s+(?!(?:he|she|they|i|we|you)\b)[\w'-]+){0,6}?"
+                       r"\s*$")
+_CASE = re.compile(r"\s+(?:case|victim|report|complaint|complainant|allegation|suspect)s?\b")  # a specific one
 # What someone only said they wanted, or asked for, is not an act ("said he'd like to touch her up").
 _WISH = re.compile(r"(?:\b(?:said|says|saying|told \w+(?: \w+)?|texted|messaged|wrote|joked|boasted|bragged|threatened?)"
                    r"(?: \w+)?(?: that)?(?: (?:he|she|they|i))?(?:'d|'ll| would| will| was going to| is going to| "
@@ -164,7 +209,7 @@ _WISH = re.compile(r"(?:\b(?:said|says|saying|told \w+(?: \w+)?|texted|messaged|
 
 # "The allegation that he groped her was found to be false": a claim reported only to be denied.
 _CLAIM_BEFORE = re.compile(r"\b(?:allegations?|claims?|accusations?|suggestions?|story|rumou?rs?) (?:that|of)\b")
-_DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|turned out|proved|proven)(?: [\w']+){0,3}? "
+_DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|turned out|proved|proven)(?: [\w']+){0,5}? "
                            r"(?:false|untrue|unfounded|fabricated|made up|a lie|lies|malicious|withdrawn|disproved|"
                            r"baseless|retracted)\b")
 
@@ -188,6 +233,7 @@ class _Compiled:
     context: re.Pattern[str] | None
     after: re.Pattern[str] | None
     before: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
 
 
 @cache
@@ -197,6 +243,7 @@ def _compiled(rule: Rule) -> _Compiled:
         context=re.compile(rule.context) if rule.context else None,
         after=re.compile(rf"\s*(?:{rule.after})\b") if rule.after else None,
         before=re.compile(rf"(?:{rule.before})") if rule.before else None,
+        unless=re.compile(rule.unless) if rule.unless else None,
     )
 
 
@@ -217,27 +264,40 @@ def _negated(sentence: str, position: int, end: int | None = None) -> bool:
     return not (match.group("neg") == "no" and _SAID_NO.search(clause[: match.start("neg") + 2]))
 
 
-def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], index: int, sentence: str) -> str | None:
+def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], index: int, sentence: str,
+                      vetoed: set[int] | None = None) -> str | None:
+    """The first match the clause does not deny, joke about or name as a topic, and whose context is present.
+    A match dropped for any reason but a missing context puts the sentence's index in `vetoed`."""
     for match in compiled.pattern.finditer(sentence):
         before = _clause_before(sentence, match.start())
-        if rule.negatable and (_negated(sentence, match.start(), match.end())
-                               or _QUESTION.search(sentence[: match.start()])
-                               or _HYPOTHETICAL.search(sentence[: match.start()]) or _TAKEN_BACK.match(sentence[match.end():])):
-            continue
-        if rule.remarks and (_REMARK.search(before) or (_TALK_ABOUT.search(before) and not
-                                                         _PAST_TENSE.match(match.group(0)))):
-            continue
-        # A wish takes a bare verb ("said he'd touch her"); "he'd touched her" and "he'd had sex" are past events.
-        if rule.wishes and not _PAST_TENSE.match(match.group(0)) and _is_wish(before):
-            continue
-        if compiled.before is not None and compiled.before.search(before):
-            continue
-        if compiled.after is not None and compiled.after.match(sentence, match.end()):
+        if _spoken_away(rule, compiled, sentence, match, before):
+            if vetoed is not None:
+                vetoed.add(index)
             continue
         if compiled.context is not None and not _context_present(compiled.context, sentences, index, match.span()):
             continue
+        if compiled.unless is not None and _context_present(compiled.unless, sentences, index, match.span()):
+            continue
         return match.group(0)
     return None
+
+
+def _spoken_away(rule: Rule, compiled: _Compiled, sentence: str, match: re.Match[str], before: str) -> bool:
+    """Negated, denied, asked, supposed, taken back, joked about, only wished, or a topic."""
+    if rule.negatable and (_negated(sentence, match.start(), match.end())
+                           or _QUESTION.search(sentence[: match.start()])
+                           or _HYPOTHETICAL.search(sentence[: match.start()]) or _TAKEN_BACK.match(sentence[match.end():])):
+        return True
+    if rule.remarks and (_REMARK.search(before) or (_TRAINING.search(before) and not _CASE.match(sentence, match.end()))
+                         or (_TALK_ABOUT.search(before) and not
+                                                     _PAST_TENSE.match(match.group(0)))):
+        return True
+    # A wish takes a bare verb ("said he'd touch her"); "he'd touched her" and "he'd had sex" are past events.
+    if rule.wishes and not _PAST_TENSE.match(match.group(0)) and _is_wish(before):
+        return True
+    if compiled.before is not None and compiled.before.search(before):
+        return True
+    return compiled.after is not None and compiled.after.match(sentence, match.end()) is not None
 
 
 def _is_wish(before: str) -> bool:

@@ -54,7 +54,8 @@ SEX_ACT = alt(
     r"relations|activity|contact|acts?|favou?rs?|touching)", r"sex acts?", r"(?:slept|sleep|sleeping|sleeps) with",
     r"intercourse", r"oral(?: sex)?", r"blow ?jobs?", r"bjs?", r"hand ?jobs?", r"sexual favou?rs?", r"(?:go|went|going) down on",
     r"suck(?:ed|ing)? (?:him|his|me|my)", r"(?:go|went|get|got|getting) (?:in)?to bed with", r"in bed with",
-    r"intimate (?:relationship|with)", r"physical relationship", r"hook(?:ed)? up with", r"\bsex\b", r"shag\w*",
+    r"intimate (?:relationship|with)", r"physical relationship", r"hook(?:ed)? up with", r"\bsex\b(?! (?:workers?|work|offen\w+|education|discrimination|life|lives|toys?|shops?|"
+    r"industry|appeal|drive|abuse|crimes?))", r"shag\w*",
     r"(?:bang|screw)(?:ed|ing|s)? (?:me|her)\b", r"blow(?:ing)? (?:him|me)",
     r"(?:touch|touched|touching|kiss|kissed|kissing) (?:him|his|her|me)", r"masturbat\w*", r"wank\w*",
 )
@@ -74,13 +75,20 @@ COERCION = alt(
     r"spiked", r"out of it", r"or else", r"or (?:he|she)(?:'d| would| will|'ll)", r"unless", r"if (?:i|she|he|they) "
     r"(?:didn't|did not|don't|refused|wouldn't)", r"otherwise", r"in (?:exchange|return) for", r"for (?:not|dropping|letting)",
     r"let (?:me|her|him) off", r"drop(?:ped)? the (?:charges?|case)", r"scared", r"afraid", r"terrified",
-    r"(?:my|her|his) (?:job|career|promotion|probation|portfolio|shifts?)", r"vulnerable", r"in custody", r"custody",
+    r"(?:my|her|his) (?:job|career|promotion|probation|portfolio)", r"(?:control\w*|threat\w*|chang\w*|decid\w*|sort\w*)"
+    r"(?: [\w']+){0,2} (?:my|her) shifts?", r"vulnerable", r"in custody",
+    r"custody(?! (?:sergeants?|sgts?|skippers?|officers?|staff|inspectors?|nurses?|desk|manager))",
     r"detained", r"handcuffed", r"in care", r"victims?", r"witness\w*", r"informants?", r"sex workers?", r"arrest\w*",
     r"(?:his|her) (?:position|rank|badge|warrant card|uniform|authority|power)", r"abuse of (?:his |her )?position",
-    r"immigration", r"mental health", r"supposed to be protecting", r"dealing with (?:my|her|his) case",
+    r"immigration", r"mental health", r"psychos\w*", r"psychotic", r"section(?:ed)? ?(?:136|135|2|3)?\b",
+    r"s ?136", r"(?:didn't|did not|wouldn't|would not) listen", r"ignor\w*", r"supposed to be protecting", r"dealing with (?:my|her|his) case",
     r"(?:met|dealt with) (?:\w+ ){0,3}(?:on|through|at|during) (?:duty|a call|a job|work|an incident)", r"on a call",
     r"child(?:ren)?", r"underage",
 )
+
+# Said of sex that both wanted: it cancels a coercion context found nearby ("the custody sergeant and a detention officer,
+# both consenting adults, had sex on their break"). "Non-consensual" and "it was not consensual" do not cancel.
+CONSENSUAL = r"(?<!non-)(?<!non )\b(?:consensual|consenting adults?|(?:both|mutually) consent\w*|fully mutual|mutual)\b"
 
 # A child, in words a reporter uses.
 _NUM_UNDER_16 = alt(r"[1-9]", r"1[0-5]", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -92,12 +100,16 @@ CHILD = alt(
     r"under (?:16|sixteen)", r"teen(?:age)? (?:girl|boy)s?", r"young (?:girl|boy)s?", r"little (?:girl|boy)s?",
     r"step-?(?:daughter|son)", r"cadets?", r"when (?:i|she|he) was (?:a child|a kid|little|young|" + _NUM_UNDER_16 + r")",
     rf"(?:i|she|he) was (?:only |just )?{_NUM_UNDER_16}\b", r"as a (?:child|kid)", r"in care",
+    rf"(?:is|was|she's|he's|i'm|turned|just) (?:only |just )?{_NUM_UNDER_16}\b(?! (?:minutes|hours|days|weeks|months|"
+    r"times|o'clock|pm|am|miles|pounds|quid|officers|of))", r"work experience", r"safeguarding referral",
     r"p(?:a)?edo(?:phile)?s?", r"groom(?:ed|ing)", r"only " + _NUM_UNDER_16 + r"\b",
 )
 # What with a child makes it sexual (contact, sexual talk and images of children included).
 CHILD_SEXUAL = alt(
     SEX_ACT, r"sexual\w*", r"kiss\w*", rf"touch\w* {PERSON}\b", r"naked", r"nudes?",
     r"explicit", r"indecent\w*", r"groom\w*", r"(?<!non-)molest\w*", r"abus(?:ed|ing|e)", r"relationship", r"fondl\w*",
+    r"did (?:stuff|things|it|sexual things)\b", r"(?:things|it|stuff) went (?:further|too far)", r"went too far",
+    r"exploit\w*",
 )
 
 # Words that, placed right after a match, make the match a topic rather than an event ("rape jokes", "the rape unit").

@@ -14,6 +14,7 @@ from .lexicon import (
     CHILD_SEXUAL,
     CLOTHING,
     COERCION,
+    CONSENSUAL,
     INTIMATE,
     PARTNER,
     PERSON,
@@ -41,6 +42,7 @@ class Rule:
     wishes: bool = False  # dropped when only said to be wanted ("said he'd like to touch her up")
     after: str | None = None  # dropped when this follows the anchor directly (a topic, a metaphor)
     before: str | None = None  # dropped when the anchor's clause ends with this just before it
+    unless: str | None = None  # dropped when this, not negated, is in the anchor's sentence or a neighbour
 
 
 CONTACT = alt(
@@ -50,15 +52,19 @@ CONTACT = alt(
     r"(?:put|placed|stuck|shoved|forced|pushed|slid|ran|moved|reached|slipped|had|kept) (?:his|her|a|their) (?:hands?|fingers?|tongue)",
     r"(?:put|placed|pressed|held|pushed|pulled) (?:it|them|my hand|her hand|my hands|her hands)",
     r"hands? (?:was |were )?(?:on|in|inside|down|up|under|over|between|all over)",
+    r"hands? (?:went|moved|wandered|crept|slid|made its way) (?:straight |right |up |down )?(?:for|to|up|down|onto|between|"
+    r"inside|under)",
 )
-SOFT_CONTACT = alt(r"touch\w*", r"rub\w*", r"strok\w*", r"caress\w*", r"fondl\w*", r"squeez\w*", r"feel\w*",
+SOFT_CONTACT = alt(r"touch\w*", r"rub\w*", r"strok\w*", r"caress\w*", r"fondl\w*", r"squeez\w*",
+                   r"feel\w*(?! (?:his|her|their) breath)",
                    r"(?:put|placed|slid|ran|moved|kept|had) (?:his|a) hands?", r"hands? (?:was |were )?(?:on|up)")
 _NEAR = r"(?:\s+[\w']+){0,5}?\s+"  # up to five words between two parts of a pattern
 
 SSO_RULES = [
     # Rape, in its spellings, slang and typos ("rapped me", "rpd", "SA'd"); also "raped" reported second-hand.
     Rule("rape", (SSO,), r"\b(?:rap(?:e|ed|es|ing|ist|ists)|rapeing|raep\w*|rpe[ds]?|rped|rapd|raype?d?)\b",
-         remarks=True, after=alt("jokes?", "joking", "threats?", "culture", "statistics", "stats", "training",
+         remarks=True, before=r"^\s*(?:get|gets) $",  # "women who get raped ...": a generalisation
+         after=alt("disclosures?", "investigations? (?:model|training|process|unit)", "jokes?", "joking", "threats?", "culture", "statistics", "stats", "training",
                                  "courses?", "awareness", "myths?", "scenes?", "seed", "victims", "allegations are",
                                  r"(?:and (?:serious )?sexual offen[cs]es? )?(?:investigations? )?(?:team|unit|squad|"
                                  r"department|investigators?)")),
@@ -100,7 +106,8 @@ SSO_RULES = [
          r"unconscious|passed out|sexual\w*|bed|vulnerable))", remarks=True),
     Rule("hands all over", (SSO,), rf"\bhands? (?:were |was )?all over (?:{PERSON}|the)\b|\bwandering hands\b|"
          r"\b(?:was|were|got|get|is) all over (?:me|her)\b|\bhands everywhere\b|"
-         r"\bcouldn't keep his hands (?:off|to himself)|\bhandsy\b|\btouchy[- ]?feely\b|\b(?:inappropriate(?:ly)?|unwanted|"
+         r"\bcouldn't keep his hands (?:off|to himself)|\bhandsy\b|\b(?:touch|search|rubb|strok|grabb|felt|handl|frisk|patt|massag|hugg|held|hold)\w*\b[^.!?]{0,80}?\bin a sexual "
+         r"(?:manner|way)\b|\btouchy[- ]?feely\b|\b(?:inappropriate(?:ly)?|unwanted|"
          r"sexual|intimate) (?:physical )?(?:touch\w*|contact|fondl\w*|kiss\w*)|\btouch\w* (?:[\w'-]+ ){0,5}?(?:"
          r"inappropriately|sexually|intimately|indecently|without (?:my|her|his|their) consent|against (?:my|her) will)",
          remarks=True, wishes=True),
@@ -110,21 +117,23 @@ SSO_RULES = [
     Rule("contact with thigh or leg", (SSO,), rf"\b{SOFT_CONTACT}{_NEAR}(?:my|her) {BORDERLINE}\b",
          remarks=True, wishes=True),
     # A hand under or inside clothing ("hand down the front of my jeans"); filming up a skirt is not contact.
-    Rule("hand under clothing", (SSO,), rf"\b(?:hands?|fingers?|reach\w*|slipp?\w*|slid|stuck|put it|got)(?: [\w']+){{0,2}} "
+    Rule("hand under clothing", (SSO,), rf"\b(?:into|inside|down|under) (?:the )?(?:top|waistband|back|front|inside) of "
+         rf"(?:my|her) {CLOTHING}\b|"
+         rf"\b(?:hands?|fingers?|reach\w*|slipp?\w*|slid|stuck|put it|got)(?: [\w']+){{0,2}} "
          rf"(?:up|down|inside|under|in|into|beneath) (?:[\w']+ ){{0,4}}?{CLOTHING}\b|\b(?:put|stuck|slid|shoved|forced|"
          r"pushed|slipped) (?:his|a) (?:hands?|fingers?) (?:inside|in)(?: (?:me|her|them))?(?=[ .,;!]|$)(?! (?:the|a|his|"
          r"my|her|their|its|your) )", remarks=True, wishes=True),
     Rule("pressed himself against", (SSO,), rf"\b(?:rubb\w*|press\w*|ground|grind\w*|push\w*) (?:(?:him|her)self|his "
          rf"(?:body|crotch|groin|erection|penis|hips)|{INTIMATE}) (?:up )?(?:against|into|onto|on)\b|"
-         r"\bgrinding (?:on|against|up)\b", remarks=True, wishes=True),
-    Rule("undressed", (SSO,), rf"\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|undid|undo\w*|unbutton\w*|"
-         rf"unzip\w*|lift\w*|remov\w*|slid|push\w*) (?:down |off |up )?(?:my|her) (?:{CLOTHING}|belt|zip|flies)(?: \w+)? "
+         r"\bgrind(?:ing|ed|s)? (?:on|against|up)\b|\bground (?:on|against) (?:me|her)\b", remarks=True, wishes=True),
+    Rule("undressed", (SSO,), rf"\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|undid|undo\w*|unbutton\w*|get|got|"
+         rf"getting|unzip\w*|lift\w*|remov\w*|slid|push\w*) (?:down |off |up )?(?:my|her) (?:{CLOTHING}|belt|zip|flies)(?: \w+)? "
          rf"(?:down|off|up|open|aside|to one side|to the side)\b|\b(?:pull\w*|push\w*|mov\w*) (?:my|her) "
          r"(?:knickers|underwear|pants|panties|bra|skirt|dress) (?:aside|to one side|to the side|down|up|off)\b|\b(?:pull\w*|took|tak\w*|ripp?\w*|tore|tear\w*|yank\w*|remov\w*|slid|lift\w*) "
          r"(?:down|off|up) (?:my|her) (?:[\w']+ )?(?:clothes|underwear|knickers|pants|panties|bra|skirt|dress|top|"
          r"trousers|jeans|tights|shirt|nightie)\b|\b(?:unzip\w*|undid|undo\w*|unbutton\w*|unhook\w*|unfasten\w*) "
          r"(?:my|her) (?:jeans|trousers|bra|dress|top|shirt|blouse|flies|belt|zip|fly)\b|\b(?:remov\w*|took|tak\w*) "
-         r"(?:off )?(?:my|her) (?:underwear|knickers|pants|panties|bra)\b|\bundress\w* (?:me|her)\b|\b(?:tried|try|trying|attempt\w*) to (?:undress|"
+         r"(?:off )?(?:my|her) (?:underwear|knickers|pants|panties|bra)\b|\bundress\w* (?:me|her)\b(?! with (?:his|her|their) eyes)|\b(?:tried|try|trying|attempt\w*) to (?:undress|"
          r"undo|unbutton|unzip) (?:me|her|my|her)\b|\b(?:ripp\w*|tore) (?:my|her) (?:clothes|top|dress|underwear)",
          remarks=True, wishes=True),
     Rule("kiss forced or tried", (SSO,), rf"\bkiss\w* (?:{PERSON} )?(?:[\w']+ ){{0,3}}(?:against (?:my|her|his) will|"
@@ -152,7 +161,10 @@ SSO_RULES = [
          r"sex|oral|a sex|into sex|into sleeping|into bed|have intercourse)|\b(?:put|placed|pulled|guided) (?:my|her) "
          rf"hand (?:on|onto|to|down|inside) (?:his|him) ?(?:{INTIMATE}|trousers|pants|lap)?|\b(?:forc\w*|push\w*|press\w*|"
          rf"held|grabb\w*|took|pull\w*) (?:my|her) hands? (?:on|onto|to|down|inside|into|against) (?:his|him)"),
-    Rule("on top, woke up", (SSO,), r"\b(?:got|climbed|was|were|lay|lying|jumped) on top of (?:me|her)\b|"
+    Rule("on top, woke up", (SSO,), r"\b(?:got|climbed|was|were|lay|lying|jumped|is|'s|getting|climbing) on top of "
+         r"(?:me|her)\b|\b(?:got|climbed|get|getting) on (?:me|her)\b(?! (?:about|case|back|nerves))|"
+         r"\bbent (?:me|her) over\b|\b(?:push\w*|threw|throw\w*|pinn\w*|forc\w*|held|dragg?\w*|shov\w*|carried|"
+         r"pull\w*) (?:me|her) (?:down )?(?:on|onto|into|to|in|on to) (?:the|his|my|her|a) (?:bed|bedroom|bunk|mattress)\b|"
          r"\bwok(?:e|en) up (?:[\w']+ ){0,3}(?:naked|undressed|with (?:my|her|no) (?:clothes|underwear|knickers|pants|"
          r"trousers|memory)|with (?:his|him|a man)|in (?:his|a stranger's) (?:bed|room|flat|car|hotel)|next to him)|"
          r"\bwok(?:e|en) up (?:[\w']+ ){0,2}(?:on top of|inside|having sex)"),
@@ -163,7 +175,7 @@ SSO_RULES = [
          r"(?:my|her|their|the) (?:drink|glass|pint|coffee|wine)|\bdrugg(?:ed|ing) (?:me|her|my drink|her drink)",
          after=alt(r"hair", r"fence", r"heels?", r"wheel", r"in (?:cases|reports)")),
     # A sexual act and force, no consent, incapacity, a threat or an abused position near it.
-    Rule("sex with coercion", (SSO,), rf"\b{SEX_ACT}", context=COERCION, remarks=True, wishes=True),
+    Rule("sex with coercion", (SSO,), rf"\b{SEX_ACT}", context=COERCION, remarks=True, wishes=True, unless=CONSENSUAL),
     # Sexual words near force, incapacity or violation, whatever the act ("forced me onto the bed naked").
     Rule("sexual content with force", (SSO,), r"\b(?:sex\b|sexual(?:ly)?\b(?! (?:comments?|remarks?|jokes?|messages?|"
          r"texts?|harass\w*|innuendo|banter|orientation|images?|pictures?|photos?|content|references?|advances|nature|"
@@ -173,7 +185,7 @@ SSO_RULES = [
                  r"non-?consensual|held (?:me|her) down|pinn\w+|restrain\w*|couldn't move|could not move|too drunk|"
                  r"passed out|unconscious|asleep|blacked out|black out|terrified|scream\w*|froze|violat\w*|exploit\w*|"
                  r"coerc\w*|blackmail\w*|off (?:my|her) face|out of it|(?:didn't|did not) want (?:it|to|him|that))",
-         remarks=True, wishes=True),
+         remarks=True, wishes=True, unless=CONSENSUAL),
     # Sexual activity with a child.
     Rule("child", (SSO,), rf"\b{CHILD_SEXUAL}", context=CHILD, remarks=True, wishes=True,
          after=alt("training", "policy", "awareness", "course", "unit", "team")),
@@ -185,9 +197,10 @@ SSO_RULES = [
     # A threat for refusing sex ("said if I didn't sleep with him I'd regret it").
     Rule("threat for refusing sex", (SSO,), r"\b(?:if|unless) (?:i|she|he|they|you) (?:didn't|did not|wouldn't|would not|"
          r"don't|do not|refused to|won't) (?:sleep|have sex|give him|go to bed|do (?:it|what he|as he))\b", negatable=False),
-    Rule("carried on after no", (SSO,), r"\b(?:said no|say no|saying no|said stop|(?:told|tell\w*|begg\w*) him (?:no|to stop)(?! \w+ing)|"
+    Rule("carried on after no", (SSO,), r"\b(?:said no|say no|saying no|said stop|said no (?:[\w']+ ){0,3}times|(?:told|tell\w*|begg\w*) him (?:no|to stop)(?! \w+ing)|"
          r"asked him to stop(?! \w+ing)|(?:didn't|did not|never) (?:consent|agree to (?:it|any of it|this|that)))\b",
-         context=r"\b(?:kept going|carried on|did it anyway|went ahead|didn't stop|did not stop|wouldn't stop|anyway)\b",
+         context=r"\b(?:kept going|carried on|did it anyway|went ahead|didn't stop|did not stop|wouldn't stop|anyway|"
+                 r"(?:didn't|did not|wouldn't|would not) listen|ignored (?:me|it|her|that|my))\b",
          negatable=False),
 ]
 
@@ -200,12 +213,14 @@ SSO_CORRUPTION_RULES = [
                  r"unless (?:i|she|he|they)|or (?:she|i|he)(?:'d| would| will|'ll)? be arrested|"
                  r"(?:not to|wouldn't|would not) (?:arrest|charge|report|nick)|threatening to arrest|to avoid|"
                  r"if (?:she|i|he|they) want\w* (?:him |me |her |them )?to|keep investigating|if (?:i|she|he) "
-                 r"(?:slept|had sex|gave|did|would)\\b)"),
+                 r"(?:slept|had sex|gave|did|would|let)\b|as long as (?:i|she|he|they)|only (?:if|as long as)|"
+                 r"(?:keep|kept) (?:getting )?paid|sign(?:ed)? off|wouldn't get (?:done|nicked|arrested|charged)|"
+                 r"the price)"),
     Rule("if you sleep with me", (SSO, CORRUPTION),
          r"\b(?:if|unless) (?:i|she|he|they|you) (?:would )?(?:sleep|slept|had sex|have sex|gave him|give him|"
          r"went to bed|performed|did (?:something|stuff|things) for him)\b", negatable=False),
     Rule("sex as payment", (SSO, CORRUPTION), r"\b(?:sex|sexual favou?rs?) (?:for|as) (?:favou?rs|payment|money|"
-         r"promotion|a pass|information|not being|his help)|\bdemand\w* (?:sex|sexual favou?rs)|"
+         r"promotion|a pass|information|not being|his help)|\bdemand\w* (?:oral )?(?:sex|sexual favou?rs)|"
          r"\b(?:solicit\w*|ask\w*|offer\w*) (?:[\w']+ )?(?:for )?(?:sex|sexual favou?rs) (?:in|from|for|as)"),
 ]
 
@@ -255,7 +270,7 @@ VIOLENCE_RULES = [
          r"(?:passed out|went limp|lost consciousness|stopped breathing|turned blue)|\bsuffocat\w*|\bsmother\w*|"
          r"\bnon[- ]fatal strangulation\b|\bnfs\b"),
     Rule("repeated or savage blows", (VIOLENCE,), rf"\b{_BLOW} (?:{_VICTIM} )?(?:[\w']+ ){{0,4}}(?:repeatedly|again and "
-         r"again|over and over|several times|multiple times|\d+ times|many times|until|while (?:he|she|i|they) "
+         r"again|over and over|several times|multiple times|\d+ times|(?:two|three|four|five|six|a few|a couple of) times|many times|until|while (?:he|she|i|they) "
          r"(?:was|were|lay) (?:on the (?:ground|floor)|down|handcuffed|restrained)|when (?:he|she|i|they) (?:was|were) "
          r"(?:on the (?:ground|floor)|down|handcuffed)|in the head|senseless|unconscious|to a pulp|so (?:hard|badly))|"
          rf"\b(?:again and again|repeatedly) {_BLOW}|\bkept {_BLOW}|\bbeat(?:en|ing)? (?:{_VICTIM} )?up\b|"
@@ -358,6 +373,9 @@ CORRUPTION_RULES = [
          r"from (?:the )?(?:raid|evidence|exhibits|property|seizure))|\bplant(?:ed|ing|s)? (?:[\w']+ ){0,2}(?:drugs|"
          r"evidence|a knife|weapon)|\bfabricat\w* (?:[\w']+ ){0,2}(?:evidence|statements?|notes|records)|"
          r"\bfalse (?:statements?|evidence|records?)|\bfalsif\w*|\bpervert\w* the course|\bperverting\b"),
+    Rule("pressure to drop a case", (CORRUPTION,), r"\b(?:lean\w* on|pressur\w*|lent on|leant on) (?:me |him |her )?"
+         r"to (?:drop|bury|close|lose|shelve|go easy on|nfa) (?:it|the (?:case|investigation|charges?|job|report|"
+         r"complaint))\b"),
     Rule("fraud", (CORRUPTION,), r"\bfiddl\w* (?:[\w']+ ){0,2}(?:expenses|overtime|hours|mileage|claims?)|\b(?:expenses|"
          r"overtime|mileage) fraud\b|\bfraud\w*|\bclaim\w* (?:for )?(?:overtime|hours|expenses) (?:he|she|they) "
          r"(?:never|didn't|did not) (?:work\w*|do|incur\w*)|\bembezzl\w*|\bsteal\w* from (?:the|work|the force)|"
