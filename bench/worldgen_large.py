@@ -89,7 +89,8 @@ def main() -> None:
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"worldgen --staff {args.staff} --years {args.years} --seed {args.seed} on SQLite")
-    print(f"  wall time (process, incl. start-up): {wall:.1f} s; generator's own time: {summary['seconds']} s")
+    print(f"  wall time (process, incl. start-up): {wall:.1f} s; generator's own time: {summary['seconds']} s "
+          f"(building in memory {summary['build_seconds']} s, writing {summary['write_seconds']} s)")
     print(f"  peak RSS: {peak_mib:.0f} MiB; database: {db.stat().st_size / 2**20:.0f} MiB; "
           f"truth file: {truth_path.stat().st_size / 2**20:.1f} MiB")
     big = ", ".join(f"{k.split('.')[1]} {v:,}" for k, v in sorted(summary["rows"].items()) if v > 10000)

@@ -48,7 +48,7 @@ def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, rela
     from upstander.cli import ensure_ready
 
     ensure_ready()
-    from upstander.worldgen.generate import WorldExists, generate
+    from upstander.worldgen.generate import LAST_RUN, WorldExists, generate
     from upstander.worldgen.truth import write
 
     try:
@@ -59,7 +59,7 @@ def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, rela
     if out is not None:
         write(truth, out)
     result = summary(truth)
-    result["seconds"] = round(getattr(generate, "last_seconds", 0.0), 1)
+    result.update(LAST_RUN)
     if out is not None:
         result["truth_file"] = str(out)
     if as_json:

@@ -177,7 +177,9 @@ def build(world: World, seed: int) -> PersonFactory:
     n_bcu = max(2, round(n_ops * 0.55))
     kinds = ["bcu"] * n_bcu + ["specialist" if i % 3 or len(commands) == 4 else "operations"
                                for i in range(n_ops - n_bcu)]
-    exec_size = max(3, round(n * 0.002))
+    # The Executive Office: the head of the force, a head per command (not HQ), a senior staff leader and support.
+    exec_support = max(1, round(n * 0.002) - len(commands))
+    exec_size = len(commands) + exec_support  # the chief, heads of the non-HQ commands, the leader, support - 1
     psu_size = max(8, round(n * 0.015))
     weights = [rng.gammavariate(6.0, 1.0) * (1.5 if kind == "bcu" else 1.0) for kind in kinds]
     remaining = n - exec_size - psu_size
@@ -208,7 +210,7 @@ def build(world: World, seed: int) -> PersonFactory:
             world.psu = unit
         heads.append(_staff_unit(world, factory, rng, unit, size, stations, shift_ids))
 
-    _executive(world, factory, rng, heads, command_ids, hq_location, shift_ids)
+    _executive(world, factory, rng, heads, command_ids, hq_location, shift_ids, exec_support)
     return factory
 
 
@@ -311,7 +313,7 @@ def _staff_unit(world: World, factory: PersonFactory, rng: random.Random, unit: 
 
 
 def _executive(world: World, factory: PersonFactory, rng: random.Random, heads: list[Person],
-               command_ids: dict[str, int], location: int, shifts: dict[str, int]) -> None:
+               command_ids: dict[str, int], location: int, shifts: dict[str, int], support: int) -> None:
     """The force's leadership: a head of each command above the unit heads, and the head of the force."""
     n = world.cfg.staff
     unit = Unit(id=world.next_id("unit"), code=f"U{len(world.units) + 1:03d}", name="Executive Office",
@@ -334,7 +336,6 @@ def _executive(world: World, factory: PersonFactory, rng: random.Random, heads: 
         command_heads[cid] = boss
     for h in heads:
         h.manager = command_heads[world.unit_by_id[h.unit].command].id
-    support = max(1, round(n * 0.002) - len(command_heads) - 1)
     leader = factory.make(kind="staff", level=c.SENIOR, unit=unit, team=team, manager=chief.id)
     leader.manages = True
     for _ in range(support - 1):

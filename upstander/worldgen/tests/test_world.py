@@ -45,6 +45,12 @@ def test_the_end_date_is_an_option_not_today(made):
     assert other["window"] == {"from": "2017-04-01", "to": "2020-03-31"}
 
 
+def test_the_headcount_in_post_is_the_staff_asked_for_and_leavers_come_on_top(made):
+    world, _, truth = made
+    assert len(world.current()) == truth["organisation"]["in_post"] == 600
+    assert truth["organisation"]["leavers"] > 0
+
+
 def test_the_workforce_has_realistic_proportions():
     world, _, _ = build(staff=3000, years=2, seed=4)
     in_post = world.current()
