@@ -266,17 +266,20 @@ def _negated(sentence: str, position: int, end: int | None = None) -> bool:
 
 def _first_live_match(rule: Rule, compiled: _Compiled, sentences: list[str], index: int, sentence: str,
                       vetoed: set[int] | None = None) -> str | None:
-    """The first match the clause does not deny, joke about or name as a topic, and whose context is present.
-    A match dropped for any reason but a missing context puts the sentence's index in `vetoed`."""
+    """The first match the clause does not deny, joke about or name as a topic, whose context is present and which is
+    not said to be consensual. A match dropped for any reason but a missing context puts the sentence's index in
+    `vetoed`."""
     for match in compiled.pattern.finditer(sentence):
         before = _clause_before(sentence, match.start())
         if _spoken_away(rule, compiled, sentence, match, before):
             if vetoed is not None:
                 vetoed.add(index)
             continue
-        if compiled.context is not None and not _context_present(compiled.context, sentences, index, match.span()):
-            continue
         if compiled.unless is not None and _context_present(compiled.unless, sentences, index, match.span()):
+            if vetoed is not None:  # said to be consensual: the backstop's "had sex" is no offence either
+                vetoed.add(index)
+            continue
+        if compiled.context is not None and not _context_present(compiled.context, sentences, index, match.span()):
             continue
         return match.group(0)
     return None

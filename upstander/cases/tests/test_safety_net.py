@@ -5,6 +5,7 @@ which flags a chosen category leaves for a handler."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import subprocess
 import sys
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from upstander.cases.safety_net import FLAGS, explain, flags_for, more_serious_than
+from upstander.cases.safety_net import FLAGS, backstop_probability, explain, flags_for, more_serious_than
+from upstander.cases.safety_net_data import backstop, train_backstop
 from upstander.cases.triage_command import triage
 
 DATA = Path(__file__).parent / "data" / "narratives.tsv"
@@ -126,6 +128,12 @@ def test_an_offence_told_second_hand_is_flagged(text: str) -> None:
     "He fingered me while I was too drunk to move.",
     "He had sex with a 15 year old girl.",
     "He would drop the charges if I slept with him.",
+    "He bent me over the desk and I couldn't stop him.",
+    "His hand went straight for my crotch the second the door shut.",
+    "My daughter is 15. He met up with her and they had sex in his car.",
+    "He grinded on me at the bar and I kept trying to move away.",
+    "He put his hand over my mouth and tried to get my jeans off.",
+    "Next thing I know he's on top of me and I can't move my arms.",
 ])
 def test_typos_slang_and_coercion_are_caught(text: str) -> None:
     assert SSO in flags_for(text)
@@ -142,6 +150,11 @@ def test_typos_slang_and_coercion_are_caught(text: str) -> None:
     "We had sexual assault awareness training today.",
     "Two officers were caught having consensual sex in a patrol car on duty.",
     "If he ever tried to touch me I would report him.",
+    "I felt like he was undressing me with his eyes.",
+    "We had a two-day course on handling rape disclosures.",
+    "The custody sergeant and a detention officer had sex on their break. Both consenting adults, but on duty.",
+    "He said women who get raped on nights out are asking for it.",
+    "I'm a sex worker and an officer keeps photographing my clients.",
 ])
 def test_non_contact_remarks_jokes_and_near_misses_are_not_flagged(text: str) -> None:
     assert SSO not in flags_for(text)
@@ -202,3 +215,42 @@ def test_the_triage_command_loads_without_django_or_a_database() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[3], env={"PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("text", [
+    "I woke up and he was doing it to me.",
+    "He used me while I was passed out.",
+    "He had me in the back of the car while I was sobbing.",
+])
+def test_the_learned_backstop_catches_an_act_no_rule_names_and_says_so(text: str) -> None:
+    hits = [hit for hit in explain(text) if hit.flag == SSO]
+    assert [hit.rule for hit in hits] == ["learned backstop"]
+    assert hits[0].words.startswith("p=") and float(hits[0].words[2:6]) >= backstop.THRESHOLD
+
+
+@pytest.mark.parametrize("text", ["He never raped me.", "He did not touch me at all.", "He made a joke about rape."])
+def test_the_backstop_is_silent_where_the_rules_find_a_denial_or_a_joke(text: str) -> None:
+    assert backstop_probability(text) == 0.0
+    assert SSO not in flags_for(text)
+
+
+def test_a_denial_silences_the_backstop_only_in_its_own_sentence() -> None:
+    assert SSO in flags_for("He never raped me. He had me in the back of the car while I was sobbing.")
+
+
+def test_a_long_statement_is_read_in_short_windows_so_one_sentence_about_the_act_is_not_diluted() -> None:
+    statement = ("I want to tell you about the summer barbecue at the training centre in 2021. Most of the relief were "
+                 "there and the weather was good. I had two or three drinks and talked to people from other shifts. "
+                 "Later people drifted off home. He offered me a lift because he said he had not been drinking. He had "
+                 "me in the back of the car while I was sobbing. I went to work the next day and said nothing because "
+                 "he is well liked and I was on probation. I have struggled ever since and I am now off sick.")
+    assert SSO in flags_for(statement)
+
+
+def test_the_shipped_backstop_matches_scikit_learn_and_was_trained_on_the_labels_as_they_are() -> None:
+    with gzip.open(backstop.MODEL_PATH, "rt", encoding="utf-8") as handle:
+        model = json.load(handle)
+    assert train_backstop.check(model) < 1e-4
+    trained = [row for row in ROWS if row["split"] in model["trained_on"]["splits"]]
+    assert train_backstop.digest(trained) == model["trained_on"]["sha256"], \
+        "labels changed since training: .venv/bin/python -m upstander.cases.safety_net_data.train_backstop"
