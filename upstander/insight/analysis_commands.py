@@ -176,7 +176,7 @@ def attrition_command(dataset: str, date_from: dt.date | None, date_to: dt.date 
     if promotion.get("missing"):
         click.echo(f"promotion: not available: {promotion['missing_reason']}")
     else:
-        print_rates([{"stage": "not_promoted", **row} for row in promotion["rows"]])
+        print_rates([{"stage": "not_promoted", **row} for row in promotion["rows"] + (promotion["by_reporting"] or [])])
 
 
 @click.command("timeliness")

@@ -2,8 +2,8 @@
 board without being promoted.
 
 Definitions
-- observation window: --from/--to where given, else from the first to the last date the dataset records
-  (complaints received, people leaving);
+- observation window: --from/--to where given, else from the first complaint received to the last date the
+  dataset records (complaints, people leaving, HR events);
 - leaving rate: numerator the people of the group in the workforce in the window who left within it; denominator
   everyone of the group in the workforce in the window; also per 1,000 person-years in the window;
 - time to leaving after reporting / after being accused: index date the (first) report made by a staff member, or
@@ -15,7 +15,8 @@ Definitions
   Kaplan–Meier curves with 95% bands for both cohorts; a Cox model (lifelines) gives the hazard ratio of exposed
   against peers with its 95% interval (not given with fewer than 5 leavers in a cohort);
 - promotion: of the people who passed a promotion board in the window, those with no promotion within
-  `PROMOTION_DAYS` days after it (or by the end of the window).
+  `PROMOTION_DAYS` days after it — by group, and for staff who reported before the board against those who did not
+  (a blocked promotion is one of the detriments retaliation takes). Boards too recent to tell are left out.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ SURVIVAL_AT = [1, 2, 5]
 
 
 def window(data: Dataset) -> tuple[dt.date | None, dt.date | None]:
-    candidates_start = [data.complaints["received_date"].min(), data.people["appointed_date"].min()]
+    candidates_start = [data.complaints["received_date"].min()]
+    if candidates_start[0] is None:
+        candidates_start.append(data.people["appointed_date"].min())
     candidates_end = [data.complaints["received_date"].max(), data.complaints["closed_date"].max(),
                       data.people["left_date"].max(), data.hr_events["date"].max()]
     start = data.date_from or min((d for d in candidates_start if d is not None), default=None)
@@ -202,7 +205,18 @@ def after_accused(data: Dataset, end: dt.date) -> dict[str, Any]:
     return survival(matched_cohorts(data, exposed, end), "accused")
 
 
-def promotion(data: Dataset, by: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+def _rate_rows(frame: pl.DataFrame, reference: str | None) -> list[dict[str, Any]]:
+    counts = {r["group"]: r for r in frame.group_by("group").agg(
+        pl.len().alias("denominator"), (~pl.col("promoted")).sum().alias("numerator")).to_dicts()}
+    groups = sorted(counts, key=lambda g: (g == NOT_RECORDED, g))
+    ref = counts.get(reference or "", {"numerator": 0, "denominator": 0})
+    return [compare(g, counts[g]["numerator"], counts[g]["denominator"], reference, ref["numerator"],
+                    ref["denominator"]) for g in groups]
+
+
+def promotion(data: Dataset, by: str, start: dt.date, end: dt.date, followup: dt.date) -> dict[str, Any]:
+    """Passed a board in the window and not promoted within PROMOTION_DAYS. Undecided cases (passed recently, no
+    promotion and no recorded refusal yet) are left out rather than counted as not promoted."""
     events = data.hr_events
     boards = events.filter((pl.col("kind") == "promotion_board") & (pl.col("outcome") == "passed")
                            & pl.col("date").is_between(start, end))
@@ -210,23 +224,35 @@ def promotion(data: Dataset, by: str, start: dt.date, end: dt.date) -> dict[str,
         return {"missing": True, "missing_reason": "the dataset records no promotion boards", "rows": []}
     promoted = events.filter((pl.col("kind") == "promoted") | (pl.col("outcome") == "promoted")).select(
         "person_id", pl.col("date").alias("promoted_on"))
-    passed = (boards.group_by("person_id").agg(pl.col("date").min().alias("passed_on"))
-              .join(promoted, on="person_id", how="left")
-              .with_columns((pl.col("promoted_on").is_not_null() & (pl.col("promoted_on") >= pl.col("passed_on"))
-                             & ((pl.col("promoted_on") - pl.col("passed_on")).dt.total_days() <= PROMOTION_DAYS))
-                            .alias("hit"))
-              .group_by("person_id").agg(pl.col("hit").any().alias("promoted")))
+    refused = events.filter(pl.col("outcome") == "not_promoted").select("person_id", pl.col("date").alias("refused"))
+    passed = boards.group_by("person_id").agg(pl.col("date").min().alias("passed_on"))
+    within = ((pl.col("promoted_on") >= pl.col("passed_on"))
+              & ((pl.col("promoted_on") - pl.col("passed_on")).dt.total_days() <= PROMOTION_DAYS)).fill_null(False)
+    outcome = (passed.join(promoted, on="person_id", how="left").group_by("person_id", "passed_on")
+               .agg(within.any().alias("promoted"))
+               .join(refused.join(passed, on="person_id").filter(pl.col("refused") >= pl.col("passed_on"))
+                     .group_by("person_id").agg(pl.len().alias("refusals")), on="person_id", how="left")
+               .filter(pl.col("promoted") | pl.col("refusals").is_not_null()
+                       | ((pl.lit(followup) - pl.col("passed_on")).dt.total_days() >= PROMOTION_DAYS)))
     people = data.people.select("person_id", group_expr(by))
-    frame = passed.join(people, on="person_id", how="left").with_columns(pl.col("group").fill_null(NOT_RECORDED))
-    counts = {r["group"]: r for r in frame.group_by("group").agg(
-        pl.len().alias("denominator"), (~pl.col("promoted")).sum().alias("numerator")).to_dicts()}
-    groups = sorted(counts, key=lambda g: (g == NOT_RECORDED, g))
+    frame = outcome.join(people, on="person_id", how="left").with_columns(pl.col("group").fill_null(NOT_RECORDED))
+    groups = sorted(set(frame["group"].to_list()))
     reference = choose_reference(by, data.people, groups, None)
-    ref = counts.get(reference or "", {"numerator": 0, "denominator": 0})
-    rows = [compare(g, counts[g]["numerator"], counts[g]["denominator"], reference, ref["numerator"],
-                    ref["denominator"]) for g in groups]
-    return {"missing": False, "reference": reference, "rows": rows,
-            "definition": f"passed a promotion board, not promoted within {PROMOTION_DAYS} days"}
+    received = data.complaints.select("complaint_id", "received_date")
+    reported = (data.reporters.join(received, on="complaint_id", how="left")
+                .select("person_id", pl.coalesce("reported_date", "received_date").alias("reported_on")).drop_nulls())
+    before = (outcome.join(reported, on="person_id", how="inner").filter(pl.col("reported_on") < pl.col("passed_on"))
+              .select("person_id").unique())
+    by_reporting = None
+    if data.reporters.height:
+        labelled = outcome.with_columns(
+            pl.when(pl.col("person_id").is_in(before["person_id"].implode())).then(pl.lit("reported before the board"))
+            .otherwise(pl.lit("did not report before the board")).alias("group"))
+        by_reporting = _rate_rows(labelled, "did not report before the board")
+    return {"missing": False, "reference": reference, "rows": _rate_rows(frame, reference),
+            "by_reporting": by_reporting,
+            "definition": f"passed a promotion board in the window, not promoted within {PROMOTION_DAYS} days "
+                          "(undecided boards left out)"}
 
 
 def attrition(data: Dataset, by: str = "ethnicity", survival_analysis: bool = True) -> dict[str, Any]:
@@ -243,5 +269,5 @@ def attrition(data: Dataset, by: str = "ethnicity", survival_analysis: bool = Tr
         document["followup_to"] = followup.isoformat()
         document["after_reporting"] = after_reporting(data, followup)
         document["after_accused"] = after_accused(data, followup)
-    document["promotion"] = promotion(data, by, start, end)
+    document["promotion"] = promotion(data, by, start, end, followup_end(data) or end)
     return document

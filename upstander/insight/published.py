@@ -181,6 +181,10 @@ def _attrition(doc: dict[str, Any]) -> dict[str, Any]:
         rows = protect_rate_rows([{**r, "stage": "not_promoted"} for r in promotion["rows"]],
                                  reference=promotion.get("reference"))
         doc["promotion"] = {**promotion, "rows": [{k: v for k, v in r.items() if k != "stage"} for r in rows]}
+        if promotion.get("by_reporting"):
+            rows = protect_rate_rows([{**r, "stage": "not_promoted"} for r in promotion["by_reporting"]],
+                                     reference="did not report before the board")
+            doc["promotion"]["by_reporting"] = [{k: v for k, v in r.items() if k != "stage"} for r in rows]
     return doc
 
 

@@ -44,3 +44,10 @@ def test_the_synthetic_force_reads_into_the_common_schema() -> None:
     document = fairness(data, by="ethnicity", staff_kind="officer")
     assert document["reference"] == "White"
     assert all(not row["missing"] for row in document["rates"])
+
+    from upstander.insight.attrition import attrition
+
+    careers = attrition(data, by="sex")
+    groups = {row["group"] for row in careers["promotion"]["by_reporting"]}
+    assert groups == {"reported before the board", "did not report before the board"}
+    assert careers["leaving"]["reasons_recorded"] is True
