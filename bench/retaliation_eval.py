@@ -120,6 +120,7 @@ def main() -> None:
         for seed in seeds:
             print(f"world: excess {excess}, seed {seed} …", file=sys.stderr, flush=True)
             worlds.append(run_child(args, seed, excess))
+            print(json.dumps(worlds[-1]), file=sys.stderr, flush=True)  # kept if a later world fails
     table: dict[tuple[float, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     kinds: dict[tuple[float, str], Counter] = defaultdict(Counter)
     planted_kinds: dict[float, Counter] = defaultdict(Counter)

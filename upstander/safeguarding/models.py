@@ -123,3 +123,14 @@ class RetaliationClaim(models.Model):
     text_ct = models.BinaryField(null=True)
     kinds = models.JSONField(default=list)  # what the reporter says happened, as detriment kinds, if they chose any
     received_on = models.DateField()
+
+
+class MonitoringRun(models.Model):
+    """The aggregate of one monitoring run (detriment rates of those who spoke up against their peers, by unit), so
+    the overseer's page reads it instead of recomputing the whole force. One row per as-of day."""
+
+    as_of = models.DateField(unique=True)
+    evaluated = models.PositiveIntegerField()
+    flagged = models.PositiveIntegerField()
+    too_few_peers = models.PositiveIntegerField()
+    rates = models.JSONField(default=list)  # UnitRate rows, the whole force first

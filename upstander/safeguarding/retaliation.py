@@ -20,7 +20,7 @@ from django.utils import timezone
 from upstander.accounts.models import Role
 from upstander.audit.log import REPORTER_ROLE, actor_of, record
 from upstander.safeguarding.detriment import LABELS
-from upstander.safeguarding.models import AlertStatus, RetaliationAlert, RetaliationClaim
+from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, RetaliationClaim
 from upstander.safeguarding.monitoring import Evaluation, Result, evaluate
 
 MONITORS = {"system", Role.OVERSEER}
@@ -96,11 +96,26 @@ def run_retaliation_monitoring(*, actor, as_of: date | None = None, conf: dict[s
             record(actor, "safeguarding.alert.open", alert, reason=evaluation.why)
             summary.alerts_opened += 1
             summary.opened.append(str(alert.public_id))
+        _save_rates(result, summary)
         if summary.alerts_opened or summary.alerts_updated:
             record(actor, "safeguarding.retaliation.scan", object_type="safeguarding.monitoring",
                    object_id=as_of.isoformat(), reason=f"{summary.evaluated} evaluated, {summary.flagged} flagged, "
                                                       f"{summary.alerts_opened} opened, {summary.alerts_updated} updated")
     return summary
+
+
+def _save_rates(result: Result, summary: MonitoringSummary) -> None:
+    """Keep the run's aggregate for the overseer's page; rewritten only when it changed."""
+    rates = [r.as_dict() for r in detriment_rates_by_unit(result)]
+    values = {"evaluated": summary.evaluated, "flagged": summary.flagged, "too_few_peers": summary.too_few_peers,
+              "rates": rates}
+    run = MonitoringRun.objects.filter(as_of=summary.as_of).first()
+    if run is None:
+        MonitoringRun.objects.create(as_of=summary.as_of, **values)
+    elif any(getattr(run, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(run, k, v)
+        run.save(update_fields=list(values))
 
 
 def _already_closed(evaluation: Evaluation, figures: dict[str, Any]) -> bool:
@@ -177,6 +192,12 @@ class UnitRate:
     @property
     def ratio(self) -> float | None:
         return self.rate / self.peer_rate if self.peer_rate else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"unit": self.unit, "people": self.people, "detriments": self.detriments,
+                "exposure_years": round(self.exposure_years, 2), "peer_detriments": self.peer_detriments,
+                "peer_exposure_years": round(self.peer_exposure_years, 2), "rate": round(self.rate, 4),
+                "peer_rate": round(self.peer_rate, 4), "ratio": round(self.ratio, 3) if self.ratio is not None else None}
 
 
 def detriment_rates_by_unit(result: Result) -> list[UnitRate]:

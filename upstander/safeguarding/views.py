@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts.models import Role
@@ -14,9 +13,8 @@ from upstander.accounts.permissions import staff_view
 from upstander.lib.policy import category_label
 from upstander.safeguarding import actions, separation
 from upstander.safeguarding.forms import CloseAlertForm, ConsentForm, MoveForm, PlanForm, ResolveForm
-from upstander.safeguarding.models import AlertStatus, RetaliationAlert, SafeguardingTask
-from upstander.safeguarding.monitoring import evaluate
-from upstander.safeguarding.retaliation import detriment_rates_by_unit, do_close_alert
+from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, SafeguardingTask
+from upstander.safeguarding.retaliation import do_close_alert
 
 OVERSEER = (Role.OVERSEER,)
 TASK_RELATED = ("case", "allegation", "person__team", "person__unit", "subject__team", "subject__unit")
@@ -47,8 +45,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OVERSEER)
 def rates(request: HttpRequest) -> HttpResponse:
-    result = evaluate(timezone.localdate())
-    return render(request, "safeguarding/rates.html", {"rows": detriment_rates_by_unit(result), "result": result})
+    """The latest monitoring run's aggregate (`upstander people retaliation-scan` writes it): recomputing the whole
+    force on every page view would be too slow for a large force."""
+    return render(request, "safeguarding/rates.html", {"run": MonitoringRun.objects.order_by("-as_of").first()})
 
 
 def _apply(request: HttpRequest, task: SafeguardingTask, form, do) -> str | None:

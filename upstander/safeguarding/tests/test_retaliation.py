@@ -14,7 +14,7 @@ from upstander.audit.log import Actor
 from upstander.cases.models import ReporterLink
 from upstander.people.commands import people as people_cli
 from upstander.safeguarding.actions import do_record_party
-from upstander.safeguarding.models import AlertStatus, RetaliationAlert, RetaliationClaim
+from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, RetaliationClaim
 from upstander.safeguarding.monitoring import combined_p, evaluate
 from upstander.safeguarding.retaliation import (
     detriment_rates_by_unit,
@@ -52,10 +52,10 @@ def test_monitoring_opens_one_alert_each_with_the_evidence_and_a_second_run_chan
     kinds = [d["kind"] for d in alert.evidence["detriments"]]
     assert kinds == ["involuntary_transfer", "not_promoted_after_passing", "grievance_against"]
     assert alert.observed == 3 and alert.evidence["peers"]["count"] == 25 and alert.raised_by_monitoring
-    before = list(RetaliationAlert.objects.order_by("pk").values())
+    before = [list(m.objects.order_by("pk").values()) for m in (RetaliationAlert, MonitoringRun)]
     again = run_retaliation_monitoring(actor=MONITOR, as_of=scenario.AS_OF)
     assert (again.alerts_opened, again.alerts_updated) == (0, 0)
-    assert list(RetaliationAlert.objects.order_by("pk").values()) == before
+    assert [list(m.objects.order_by("pk").values()) for m in (RetaliationAlert, MonitoringRun)] == before
 
 
 def test_a_closed_alert_is_not_reopened_for_the_same_evidence(world):
@@ -96,6 +96,9 @@ def test_detriment_rates_of_reporters_against_peers_by_unit(world):
     assert whole.unit == "Whole force" and whole.people == 10 and whole.detriments >= 9
     assert whole.ratio > 2
     assert {r.unit for r in rows[1:]} == {"North BCU", "South BCU"}
+    run_retaliation_monitoring(actor=MONITOR, as_of=scenario.AS_OF)
+    stored = MonitoringRun.objects.get(as_of=scenario.AS_OF)
+    assert stored.evaluated == 10 and stored.flagged == 3 and stored.rates[0] == whole.as_dict()
 
 
 def test_the_scan_command_reports_as_json(world):

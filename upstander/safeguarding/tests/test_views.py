@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -67,5 +68,12 @@ def test_the_victim_is_not_moved_from_the_page_without_consent(staff_client, tas
     assert SafeguardingTask.objects.get(pk=task.pk).plan == "move_subject"
 
 
-def test_the_overseer_sees_the_rates_page(staff_client, task):
-    assert staff_client("overseer").get("/safeguarding/rates").status_code == 200
+def test_the_overseer_sees_the_last_monitoring_runs_rates(staff_client, task):
+    from upstander.audit.log import Actor
+    from upstander.safeguarding.retaliation import run_retaliation_monitoring
+
+    overseer = staff_client("overseer")
+    assert "has not run yet" in overseer.get("/safeguarding/rates").content.decode()
+    run_retaliation_monitoring(actor=Actor.system("test"), as_of=date.today() + timedelta(days=200))
+    page = overseer.get("/safeguarding/rates").content.decode()
+    assert "Whole force" in page and "1 had too few comparable" in page  # a roster of six has few peers
