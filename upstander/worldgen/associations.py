@@ -23,7 +23,7 @@ def declare(world: World) -> None:
     uuids = UuidSource(cfg.seed, "association")
     current = [p for p in world.people if p.left is None]
     officers = [p for p in current if p.kind == "officer"]
-    psu = [p for p in current if p.unit == world.psu.id]
+    psu = [p for p in current if p.unit == world.psu_unit.id]
 
     def add(p: Person, kind: str, body: str, counterpart: int | None = None, declared: int | None = None) -> None:
         on = declared or between(rng, max(p.joined, cfg.start), cfg.end + 1)
@@ -35,10 +35,10 @@ def declare(world: World) -> None:
         members: dict[int, Person] = {}
         # Seed each lodge with a few chains of command (an officer and their managers), plus scattered members.
         for _ in range(max(1, len(officers) // 3000)):
-            p = officers[between(rng, 0, len(officers))]
-            while p is not None and len(members) < 200:
-                members[p.id] = p
-                p = world.by_id[p.manager] if p.manager is not None and rng.random() < 0.7 else None
+            link: Person | None = officers[between(rng, 0, len(officers))]
+            while link is not None and len(members) < 200:
+                members[link.id] = link
+                link = world.by_id[link.manager] if link.manager is not None and rng.random() < 0.7 else None
         for _ in range(max(2, len(officers) // 400)):
             p = officers[between(rng, 0, len(officers))]
             if p.level >= c.PS or rng.random() < 0.3:

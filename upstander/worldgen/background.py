@@ -80,9 +80,10 @@ def _one(world: World, builder: CaseBuilder, rng, p: Person, kind: str, day: int
 
 def _dismissal(world: World, builder: CaseBuilder, rng, p: Person) -> None:
     """A leaver whose reason is dismissal was dismissed at a hearing on the day they left."""
-    received = max(p.left - between(rng, 200, 500), p.joined + 30)
-    if p.left - received < 60:
-        received = p.left - 60
+    left = p.left or world.cfg.end
+    received = max(left - between(rng, 200, 500), p.joined + 30)
+    if left - received < 60:
+        received = left - 60
     internal = rng.random() < 0.5
     reporter = None
     if internal:
@@ -90,7 +91,7 @@ def _dismissal(world: World, builder: CaseBuilder, rng, p: Person) -> None:
         reporter = mates[between(rng, 0, len(mates))] if mates else None
     plan = Plan(received=received, internal=internal, category=GROSS_CATEGORIES[between(rng, 0, len(GROSS_CATEGORIES))],
                 subjects=[Subject(p)], reporter=reporter, severity="gross_misconduct", case_to_answer=True,
-                finding="substantiated", outcome="dismissal", outcome_on=p.left,
+                finding="substantiated", outcome="dismissal", outcome_on=left,
                 mode=None if reporter is not None or not internal else "anonymous")
     builder.add(plan)
 

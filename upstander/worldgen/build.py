@@ -55,7 +55,7 @@ def write_world(world: World, models: dict[str, type], writer: BulkWriter) -> No
         (p.id, p.public_id, p.kind, p.number, p.given, p.family, p.known_as, p.rank, p.birth_year, p.joined, p.left,
          p.leaving_reason, p.unit, p.team, p.location, p.shift, p.manager, p.ethnicity, p.sex, p.orientation,
          p.religion, p.disability) for p in world.people))
-    w.update_column(models["unit"], "head", [(u.head, u.id) for u in world.units])
+    w.update_column(models["unit"], "head", [(u.head, u.id) for u in world.units if u.head is not None])
     w.insert(models["unithistory"], ["id", "person_id", "unit_id", "team_id", "started_on", "ended_on"],
              _unit_history(world))
     w.insert(models["hrevent"], history.HR_FIELDS, world.rows["hrevent"])

@@ -119,8 +119,8 @@ class CaseBuilder:
         self.uuid = {name: UuidSource(seed, name) for name in ("case", "report", "mention", "allegation", "referral")}
         self.hr = HRLog(world, "cases")
         self.orgs = orgs
-        self.psu_people = [p for p in world.people if p.unit == world.psu.id]
-        self.psu_head = world.by_id[world.psu.head]
+        self.psu_people = [p for p in world.people if p.unit == world.psu_unit.id]
+        self.psu_head = world.by_id[world.psu_unit.head or 0]
         self.psu_seniors = [p for p in self.psu_people if p.kind == "officer" and p.level >= c.INSP]
         self.members = world.members_index()
         self.reporter_links: list[tuple[int, int, str, list[int]]] = []  # person, day, case code, subject ids
@@ -184,7 +184,7 @@ class CaseBuilder:
         code = self.codes.next()
         built = Built(case_id=case_id, code=code, report_id=report_id, stages=dict(kept), state=kept[-1][0])
         route = plan.route or ("independent" if internal and rng.random() < 0.06 else "force")
-        rows["case"].append((case_id, self.uuid["case"].next(), code, self.orgs["force"], w.psu.id, route,
+        rows["case"].append((case_id, self.uuid["case"].next(), code, self.orgs["force"], w.psu_unit.id, route,
                              built.state, plan.received, plan.received, built.stages.get("closed"), plan.category,
                              route_key if "routed" in built.stages else ""))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date
+from typing import Any
 
 from upstander.worldgen.config import DEFAULT_END_DATE, DEFAULT_RELATIVE_RATE, DEFAULT_RETALIATION_EXCESS, WorldConfig
 
@@ -19,7 +20,7 @@ class WorldExists(Exception):
     """The database already holds people or cases."""
 
 
-def _models() -> dict[str, type]:
+def _models() -> dict[str, Any]:
     from upstander.cases import models as cm
     from upstander.people import models as pm
 

@@ -20,6 +20,7 @@ from upstander.worldgen.world import Person, World
 
 REPEAT_CATEGORIES = ["domestic_abuse", "sexual_misconduct", "abuse_of_position_sexual", "sexual_assault", "misogyny",
                      "bullying", "violence"]
+EARLY_CATEGORIES = ["domestic_abuse", "sexual_misconduct", "misogyny", "bullying", "violence"]
 EARLY_STYLES = ["nickname", "misspelt_family", "misspelt_given", "initial", "family_only", "unit_only", "known_as"]
 CREW_CATEGORIES = [("violence", False), ("racism", False), ("other", False), ("bullying", True), ("misogyny", True),
                    ("racism", True)]
@@ -104,10 +105,11 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             reporter = _mate(builder, rng, p, day) if internal else None
             subject = Subject(p, linked=last, style="exact" if last else styles[i % len(styles)],
                               number_style="number" if last else rng.choice(["wrong_number", "no_number", "no_number"]))
+            # The earlier ones were each treated as minor (and none met the referral criteria): nobody joined them up.
             built = builder.add(Plan(
-                received=day, internal=internal, category=rng.choice(REPEAT_CATEGORIES), subjects=[subject],
-                reporter=reporter, mode=None if reporter or not internal else "anonymous",
-                severity="misconduct" if last else rng.choice(["no_case", "pri"]), secondary=False))
+                received=day, internal=internal, category=rng.choice(REPEAT_CATEGORIES if last else EARLY_CATEGORIES),
+                subjects=[subject], reporter=reporter, mode=None if reporter or not internal else "anonymous",
+                severity="misconduct" if last else rng.choice(["no_case", "pri"]), secondary=False, no_crime=not last))
             mentions.extend(built.mentions)
         repeats.append({"person": p.number, "name": f"{p.given} {p.family}", "rank": p.rank,
                         "unit": world.unit_by_id[p.unit].code, "mentions": mentions})
@@ -133,11 +135,11 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
     truth["crews"] = crews
 
     planted_pairs = []
-    for victim, subject in reserved.pairs:
-        begin = max(cfg.start, victim.joined, subject.joined) + 30
+    for victim, accused in reserved.pairs:
+        begin = max(cfg.start, victim.joined, accused.joined) + 30
         day = between(rng, max(begin, cfg.end - 3 * 365), cfg.end - 60)
         built = builder.add(Plan(received=day, internal=True, category=rng.choice(ALONGSIDE_CATEGORIES),
-                                 subjects=[Subject(subject, linked=True)], reporter=victim, role="victim",
+                                 subjects=[Subject(accused, linked=True)], reporter=victim, role="victim",
                                  mode=rng.choice(["named", "confidential"]), channel="colleague", route="force",
                                  severity="misconduct"))
         planted_pairs.append(built.code)
@@ -145,7 +147,8 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
 
     resigned = []
     for p in reserved.resigners:
-        received = max(p.left - between(rng, 90, 240), p.joined + 30, cfg.start)
+        left = p.left or cfg.end  # resigners are leavers
+        received = max(left - between(rng, 90, 240), p.joined + 30, cfg.start)
         proceeds = rng.random() < 0.6
         internal = rng.random() < 0.5
         reporter = _mate(builder, rng, p, received) if internal else None
@@ -156,19 +159,19 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             mode=None if reporter or not internal else "anonymous", case_to_answer=proceeds,
             finding="substantiated" if proceeds else "no_finding",
             outcome="would_have_been_dismissed" if proceeds else "nfa",
-            outcome_on=p.left + between(rng, 60, 300)))
+            outcome_on=left + between(rng, 60, 300)))
         resigned.append(built.code)
     world.planted_resigned = resigned
 
     handovers = []
     officers = [p for p in world.people if p.left is None and p.kind == "officer" and p.joined < cfg.start]
     for _ in range(cfg.planted(2000)):
-        subject = officers[between(rng, 0, len(officers))]
+        officer = officers[between(rng, 0, len(officers))]
         day = between(rng, cfg.start, cfg.end - 400)
-        victim = _mate(builder, rng, subject, day)
+        colleague = _mate(builder, rng, officer, day)
         built = builder.add(Plan(received=day, internal=True, category=rng.choice(["sexual_misconduct", "bullying"]),
-                                 subjects=[Subject(subject, linked=True)], reporter=victim, role="victim",
-                                 mode="named" if victim else "anonymous", severity="misconduct",
+                                 subjects=[Subject(officer, linked=True)], reporter=colleague, role="victim",
+                                 mode="named" if colleague else "anonymous", severity="misconduct",
                                  handovers=rng.randint(5, 8), stall=False))
         handovers.append(built.code)
     world.planted_handovers = handovers
@@ -243,7 +246,7 @@ def retaliate(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
 
 def _move(world: World, rng, log, p: Person, day: int, leaders: dict[int, list[Person]]) -> dict:
     """Transfer `p` to a team of the same kind in another unit from `day`, keeping the rest of their history."""
-    home = world.team_by_id[p.team_on(day)]
+    home = world.team_by_id[p.team_on(day) or p.team]
     choices = [t for t in world.teams if t.kind == home.kind and t.unit != home.unit
                and world.unit_by_id[t.unit].kind not in ("psu", "exec")]
     target = choices[between(rng, 0, len(choices))]
@@ -265,7 +268,9 @@ def _leader_of(world: World, team, p: Person, leaders: dict[int, list[Person]]) 
     seniors = [q for q in leaders.get(team.id, []) if q.kind == p.kind and q.level > p.level and q.id != p.id]
     if seniors:
         return min(seniors, key=lambda q: (q.level, q.id)).id
-    return world.unit_by_id[team.unit].head
+    head = world.unit_by_id[team.unit].head
+    assert head is not None and head != p.id, "every unit has a head, and a mover manages nobody"
+    return head
 
 
 def _uuid(hex32: str) -> str:

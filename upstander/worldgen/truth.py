@@ -47,7 +47,8 @@ def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
     planted_alongside = set(world.planted_alongside)
     planted_resigned = set(world.planted_resigned)
     for b in builder.built:
-        if b.linked_reporter and b.role == "victim" and separation.intersection(b.categories):
+        if b.reporter is not None and b.linked_reporter and b.role == "victim" and \
+                separation.intersection(b.categories):
             victim, subject = world.by_id[b.reporter], world.by_id[b.subjects[0]]
             if victim.left is None and subject.left is None and victim.team == subject.team:
                 alongside.append({"case": b.code, "victim": victim.number, "subject": subject.number,
@@ -58,8 +59,8 @@ def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
         outcome = b.stages.get("outcome")
         for sid in b.subjects:
             s = world.by_id[sid]
-            if s.kind == "officer" and s.leaving_reason == "resigned" and investigation <= s.left and \
-                    (outcome is None or outcome > s.left):
+            if s.left is not None and s.kind == "officer" and s.leaving_reason == "resigned" and \
+                    investigation <= s.left and (outcome is None or outcome > s.left):
                 resigned.append({"person": s.number, "case": b.code, "resigned_on": iso(s.left),
                                  "investigation_from": iso(investigation), "outcome_on": iso(outcome),
                                  "planted": b.code in planted_resigned})
@@ -85,7 +86,7 @@ def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
             "in_post": len(current), "leavers": len(world.people) - len(current),
             "officers_in_post": sum(1 for p in current if p.kind == "officer"),
             "units": len(world.units), "teams": len(world.teams),
-            "professional_standards_unit": world.psu.code,
+            "professional_standards_unit": world.psu_unit.code,
         },
         "rows": dict(sorted(rows.items())),
         "repeat_subjects": world.truth.get("repeat_subjects", []),

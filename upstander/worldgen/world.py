@@ -124,6 +124,11 @@ class World:
             counter = self._counters[table] = count(self._next.get(table, 0) + 1)
         return next(counter)
 
+    @property
+    def psu_unit(self) -> Unit:
+        assert self.psu is not None, "the organisation is built first"
+        return self.psu
+
     def add_person(self, person: Person) -> None:
         self.people.append(person)
         self.by_id[person.id] = person

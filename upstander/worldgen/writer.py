@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -145,7 +146,7 @@ class BulkWriter:
                     cursor.execute(sql)
 
 
-def max_ids(models: dict[str, type]) -> dict[str, int]:
+def max_ids(models: dict[str, Any]) -> dict[str, int]:
     """Current highest primary key per table, so generated ids start above anything already there."""
     from django.db.models import Max
 
