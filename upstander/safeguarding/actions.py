@@ -56,7 +56,8 @@ def do_check_separation(*, actor, allegation) -> list[SafeguardingTask]:
     again, not duplicated. Returns the tasks (empty when no separation is needed)."""
     case = allegation.case
     who = _require_case_worker(actor, case, "check separation")
-    subject: Person | None = allegation.subject
+    # The subject as linked on the allegation, or through its mention once a handler has linked that.
+    subject: Person | None = allegation.subject or (allegation.mention.person if allegation.mention_id else None)
     if subject is None or allegation.category not in separation.separation_categories():
         return []
     tasks = []
@@ -81,6 +82,16 @@ def do_check_separation(*, actor, allegation) -> list[SafeguardingTask]:
     return tasks
 
 
+def do_check_case_separation(*, actor, case) -> list[SafeguardingTask]:
+    """Check every allegation of the case: for the workflow to call after a subject mention is linked to the
+    roster, since an allegation recorded before its subject was known could not be checked then."""
+    tasks: list[SafeguardingTask] = []
+    with transaction.atomic():
+        for allegation in case.allegations.select_related("subject", "mention__person").order_by("pk"):
+            tasks.extend(t for t in do_check_separation(actor=actor, allegation=allegation) if t not in tasks)
+    return tasks
+
+
 def do_record_party(*, actor, case, person: Person, role: str, since: date | None = None) -> ProtectedParty:
     """Record a victim (when someone else reported) or a witness who supported the report. A victim recorded after
     the allegations is checked for separation at once; both are watched for retaliation from `since`."""
@@ -93,8 +104,7 @@ def do_record_party(*, actor, case, person: Person, role: str, since: date | Non
         if created:
             record(actor, "safeguarding.party.record", party, reason=f"{case.code}: {role}")
             if role == PartyRole.VICTIM:
-                for allegation in case.allegations.select_related("subject"):
-                    do_check_separation(actor=actor, allegation=allegation)
+                do_check_case_separation(actor=actor, case=case)
     return party
 
 

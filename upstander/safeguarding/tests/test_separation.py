@@ -125,3 +125,19 @@ def test_a_handler_who_cannot_see_the_case_cannot_record_parties_on_it(cast, ros
     with pytest.raises(PermissionDenied):
         do_record_party(actor=cast.users["analyst"], case=allegation.case, person=roster["1005"],
                         role="supporting_witness")
+
+
+def test_an_allegation_whose_subject_is_linked_later_is_checked_when_the_case_is_checked_again(cast, roster):
+    from upstander.cases import actions as case_actions
+    from upstander.safeguarding.actions import do_check_case_separation
+
+    handler = cast.users["handler_a"]
+    report = staff_report(roster["1003"], roster["1004"])
+    case = case_actions.do_open_case(actor=handler, report=report)
+    mention = report.mentions.get()
+    allegation = case_actions.do_add_allegation(actor=handler, case=case, category="sexual_misconduct",
+                                                mention=mention)
+    assert do_check_separation(actor=handler, allegation=allegation) == []  # nobody to separate from yet
+    case_actions.do_link_mention(actor=handler, mention=mention, person=roster["1004"])
+    tasks = do_check_case_separation(actor=handler, case=case)
+    assert [(t.person.number, t.subject.number) for t in tasks] == [("1003", "1004")]
