@@ -34,9 +34,9 @@ class SubjectHistory:
 
 
 def for_case(case: Case, actor) -> list[SubjectHistory]:
-    subjects = {a.subject_id: a.subject for a in case.allegations.select_related("subject__unit") if a.subject_id}
+    subjects = {a.subject_id: a.subject for a in case.allegations.select_related("subject__unit") if a.subject is not None}
     histories = []
-    for subject in sorted(subjects.values(), key=lambda p: (p.family_name, p.given_name)):
+    for subject in sorted(subjects.values(), key=lambda p: (p.family_name, p.given_name)):  # type: ignore[union-attr]
         earlier = Allegation.objects.filter(subject=subject).exclude(case=case).select_related("case")
         if getattr(actor, "role", None) != Role.OVERSEER:
             released = Report.objects.filter(case=OuterRef("case_id"), released_on__isnull=False)

@@ -4,6 +4,7 @@ have. Actions call `check_referrals` before local handling, any other route, or 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
@@ -71,7 +72,7 @@ def is_satisfied(allegation) -> bool:
             or Decision.objects.filter(allegation=allegation, kind=REFERRAL_DECISION).exists())
 
 
-def unmet(case) -> list[tuple[object, list[Criterion]]]:
+def unmet(case) -> list[tuple[Any, list[Criterion]]]:
     """Allegations of the case that must be referred and are not (nor decided on by the overseer)."""
     result = []
     for allegation in case.allegations.select_related("subject").order_by("id"):

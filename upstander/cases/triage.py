@@ -144,8 +144,8 @@ def do_link_mention(*, actor, mention: SubjectMention, person=None) -> SubjectMe
     """Link a subject as the reporter wrote them to a roster person (or record that nobody in the roster matches)."""
     report = mention.report
     with atomic():
-        if report.case_id:
-            case = report.case
+        case = report.case
+        if case is not None:
             if not holds(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer")):
                 raise Refused("Refused: you may not link people on this case.")
         else:

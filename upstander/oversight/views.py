@@ -37,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                .order_by("due_on", "opened_on", "id"))
     page = Paginator(overdue, 100).get_page(request.GET.get("page"))
     labels = _clock_labels()
-    rows = [{"code": c.code, "days_late": (today - c.due_on).days, "clock": labels.get(c.due_clock, c.due_clock),
+    rows = [{"code": c.code, "days_late": clocks.lateness_days(c.due_on, today), "clock": labels.get(c.due_clock, c.due_clock),
              "due_on": c.due_on, "state": workflow.stage_label(c.state), "category": category_label(c.main_category),
              "org": c.handling_org.name, "owner": (c.owner.get_full_name() or c.owner.username) if c.owner else ""}
             for c in page.object_list]
