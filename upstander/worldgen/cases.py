@@ -378,7 +378,8 @@ class CaseBuilder:
             outcome = pick(rng, ["management_action", "written_warning", "final_written_warning"],
                                   [0.3, 0.45, 0.25])
         if person.left is not None and person.left <= outcome_day:
-            return "substantiated", "would_have_been_dismissed" if gross else "nfa"
+            # Gone before the outcome: only gross misconduct is still heard ("would have been dismissed").
+            return ("substantiated", "would_have_been_dismissed") if gross else ("no_finding", "nfa")
         if outcome == "dismissal" and not (person.leaving_reason == "dismissed" and person.left == outcome_day):
             outcome = "final_written_warning"  # still in post at the end date: a dismissal would contradict the roster
         if outcome == "reduction_in_rank" and (person.kind != "officer" or person.level == 0):

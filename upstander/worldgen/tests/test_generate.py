@@ -97,3 +97,19 @@ def test_open_cases_carry_their_clock_cache_and_closed_ones_none(truth):
     assert open_cases.exists()
     assert not open_cases.filter(due_on__isnull=True).exclude(state="closed").exists()
     assert not Case.objects.filter(closed_on__isnull=False, due_on__isnull=False).exists()
+
+
+def test_real_actions_can_add_rows_after_the_bulk_write(truth):
+    """Explicit ids bypass PostgreSQL's sequences; they must have been moved past the generated rows."""
+    from datetime import date
+
+    from upstander.audit.log import Actor
+    from upstander.people.actions import do_transfer_person
+    from upstander.people.models import Team
+
+    person = Person.objects.filter(left_on__isnull=True, kind="officer", rank="Constable").order_by("number").first()
+    team = Team.objects.exclude(unit=person.unit).filter(unit__is_professional_standards=False).order_by("code").first()
+    event = do_transfer_person(actor=Actor.system("test"), person=person, to_team=team, on=date(2026, 7, 1),
+                               reason="test", requested=True)
+    assert event.pk > truth["rows"]["people.hrevent"]
+    assert UnitHistory.objects.filter(person=person, ended_on__isnull=True).get().team == team
