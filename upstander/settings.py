@@ -142,7 +142,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only for an operator who runs collectstatic; WhiteNoise finds files in place otherwise.
+STATIC_ROOT = env_str("UPSTANDER_STATIC_ROOT")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # WhiteNoise serves our own static files from the app processes (no third-party origins, no separate server);
 # with WHITENOISE_USE_FINDERS it needs no collectstatic step in the embedded default.
