@@ -36,7 +36,7 @@ def test_the_synthetic_force_reads_into_the_common_schema() -> None:
         finding="substantiated", case__came_to_attention_on__lte=end).count()
     assert data.reporters.height == ReporterLink.objects.filter(report__case__came_to_attention_on__lte=end).count()
     some = Person.objects.order_by("pk").first()
-    assert str(some.public_id) in set(data.people["person_id"].to_list())
+    assert some.public_id.hex in set(data.people["person_id"].to_list())
     assert set(data.people["ethnicity"].drop_nulls().unique()) <= {"Asian", "Black", "Mixed", "White", "Other"}
     assert data.meta["stages_available"] == ["allegation", "assessed_misconduct", "investigated", "substantiated",
                                              "proceedings", "sanction", "dismissal"]
