@@ -175,3 +175,26 @@ def test_a_supervisor_marks_an_escalation_seen_and_a_handler_may_not(opened, sta
     assert staff_client("supervisor").post(url, {"note": "Chased the owner."}).status_code == 302
     escalation.refresh_from_db()
     assert escalation.seen_by == "user:supervisor"
+
+
+def test_every_case_and_oversight_url_refuses_the_personas_who_must_not_use_it(opened, make_report, staff_client):
+    case = opened()
+    report = make_report().report
+    escalation_id = "00000000-0000-0000-0000-000000000000"
+    gets = ["/cases/", "/cases/inbox/", f"/cases/inbox/{report.public_id}/", f"/cases/{case.code}/",
+            f"/cases/{case.code}/statement", f"/cases/{case.code}/people", "/oversight/", "/oversight/escalations/",
+            "/oversight/statistics/"]
+    posts = [f"/cases/inbox/{report.public_id}/open", f"/cases/inbox/{report.public_id}/add",
+             f"/cases/inbox/{report.public_id}/release", f"/cases/{case.code}/do/acknowledge",
+             f"/cases/{case.code}/escalations/{escalation_id}/seen"]
+    for persona in ("analyst", "custodian", "facilitator", "admin"):
+        client = staff_client(persona)
+        for url in gets:
+            assert client.get(url).status_code == 403, (persona, url)
+        for url in posts:
+            assert client.post(url).status_code == 403, (persona, url)
+    stranger = Client()
+    for url in gets + posts:
+        response = stranger.get(url) if url in gets else stranger.post(url)
+        assert response.status_code == 302 and "/accounts/login" in response["Location"], url
+    assert Case.objects.get(pk=case.pk).state == "received"
