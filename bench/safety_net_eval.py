@@ -36,7 +36,7 @@ DATA = ROOT / "upstander" / "cases" / "tests" / "data" / "narratives.tsv"
 SSO = "serious_sexual_offence"
 # The commit whose rules were in force when each held-out split was written (scored before any change for it).
 RULES_BEFORE = {"holdout1": "014ecda", "holdout2": "db76db5", "holdout3": "3e1427d", "holdout4": "dbd6de0",
-                "holdout5": "3b14c84"}
+                "holdout5": "3b14c84", "holdout6": "cefdc6e"}
 
 
 def load(path: Path = DATA) -> list[dict]:
@@ -90,6 +90,8 @@ def print_table(title: str, table: dict[str, dict[str, float]], n: int) -> None:
 
 _OLD_RULES = """import json, sys
 sys.path.insert(0, sys.argv[1])
+import upstander.cases.safety_net as engine
+engine._backstop = lambda *args: None  # the rules alone, in commits that have a backstop
 from upstander.cases.safety_net import flags_for
 print(json.dumps(["serious_sexual_offence" in flags_for(line) for line in json.load(sys.stdin)]))"""
 

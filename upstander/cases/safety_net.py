@@ -204,14 +204,17 @@ _WISH = re.compile(r"(?:\b(?:said|says|saying|told \w+(?: \w+)?|texted|messaged|
                    r"wanted to| wants to| could| might| wanna| gonna)(?: (?:like|love))?(?: to)?|\b(?:'d|would) (?:like|"
                    r"love) to|\bwants? to|\bwanted to|\bfanc(?:y|ies) |\b(?:dream\w*|fantas\w*) (?:of|about)|\basked "
                    r"(?:me|her|him|them|\w+) (?:to|if|whether)(?: (?:i|she|he|they))?(?: (?:could|would|wanted|want) to)?|"
-                   r"\binvit\w* (?:me|her|him) to|\boffered to|\bpropos\w*|\bsuggest\w*|\bhint\w*)(?:\s+[\w']+)?\s*$")
+                   r"\binvit\w* (?:me|her|him) to|\boffered to|\bask\w*(?: [\w']+){0,3} for|\bpropos\w*|\bsuggest\w*|\bhint\w*)(?:\s+[\w']+)?\s*$")
 
 
 # "The allegation that he groped her was found to be false": a claim reported only to be denied.
-_CLAIM_BEFORE = re.compile(r"\b(?:allegations?|claims?|accusations?|suggestions?|story|rumou?rs?) (?:that|of)\b")
+_CLAIM_BEFORE = re.compile(r"\b(?:(?:allegations?|claims?|accusations?|suggestions?|story|rumou?rs?) (?:that|of)|"
+                           r"accused (?:me |him |her |them )?of)\b")
 _DENIED_AFTER = re.compile(r"\b(?:was|were|is|are|has been|have been|had been|turned out|proved|proven)(?: [\w']+){0,5}? "
                            r"(?:false|untrue|unfounded|fabricated|made up|a lie|lies|malicious|withdrawn|disproved|"
-                           r"baseless|retracted)\b")
+                           r"baseless|retracted|cleared|exonerated|acquitted|found not guilty)\b|\b(?:strongly |completely |"
+                           r"categorically |totally |firmly )?den(?:y|ies|ied) (?:it|this|that|everything|the (?:allegation|"
+                           r"claim|accusation)s?)\b|\bno case to answer\b")
 
 
 # Talk about an act in general ("talking about groping", "laughed about rape") is a topic, not an account of one;
@@ -223,6 +226,7 @@ _HYPOTHETICAL = re.compile(r"\bif\s+(?:he|she|they|anyone|someone|somebody|a man
 # "I don't want anyone to think he touched me, he didn't": the next clause takes it back.
 _TAKEN_BACK = re.compile(r"^[^.!?]{0,40}?[,;:\u2014-]\s*(?:but\s+)?(?:he|she|they|it)\s+(?:didn't|did not|never did|hasn't|has not|"
                          r"wasn't|was not|never has)\s*(?:[,;.:!?]|$)")
+_MIMED = re.compile(r"\b(?:mim(?:ed|ing|es|e)|pretend(?:ed|ing|s)?(?: to be)?|act(?:ed|ing)? out|simulat\w*)\s*$")
 _TALK_ABOUT = re.compile(r"\b(?:talk\w*|chat\w*|discuss\w*|lectur\w*|debat\w*|read\w* up)\s+about\s*$")
 _PAST_TENSE = re.compile(r"^(?:[\w']*ed|had|has)\b")
 
@@ -291,7 +295,7 @@ def _spoken_away(rule: Rule, compiled: _Compiled, sentence: str, match: re.Match
                            or _QUESTION.search(sentence[: match.start()])
                            or _HYPOTHETICAL.search(sentence[: match.start()]) or _TAKEN_BACK.match(sentence[match.end():])):
         return True
-    if rule.remarks and (_REMARK.search(before) or (_TRAINING.search(before) and not _CASE.match(sentence, match.end()))
+    if rule.remarks and (_REMARK.search(before) or _MIMED.search(before) or (_TRAINING.search(before) and not _CASE.match(sentence, match.end()))
                          or (_TALK_ABOUT.search(before) and not
                                                      _PAST_TENSE.match(match.group(0)))):
         return True
@@ -315,6 +319,7 @@ def _context_present(context: re.Pattern[str], sentences: list[str], index: int,
         for match in context.finditer(neighbour):
             if offset == index and anchor[0] <= match.start() and match.end() <= anchor[1]:
                 continue
-            if not _negated(neighbour, match.start()) and not _REMARK.search(_clause_before(neighbour, match.start())):
+            if not _negated(neighbour, match.start(), match.end()) and not _REMARK.search(
+                    _clause_before(neighbour, match.start())):
                 return True
     return False

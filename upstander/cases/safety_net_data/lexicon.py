@@ -29,7 +29,7 @@ PARTNER = alt(
     r"(?:his|her|my) partner", r"partners?", r"girlfriend", r"boyfriend", r"gf", r"bf", r"spouse", r"fianc\w+",
     r"missus", r"other half", r"common[- ]law", r"(?:mother|father) of (?:his|her|my|their) (?:child|children|kids)",
     r"baby (?:mother|mama|mum|father|daddy)", r"our (?:children|kids|son|daughter|baby|marriage)", r"marriage",
-    r"married", r"divorc\w+", r"(?:he|she) lives with",
+    r"married", r"divorc\w+", r"(?:he|she) lives with", r"(?:was|were|been|am|is|are) in a relationship with (?:him|her)",
 )
 
 # --- sexual vocabulary ----------------------------------------------------------------------------------------------
@@ -126,7 +126,8 @@ NEGATOR = alt(
     r"\w+n't", r"didnt", r"doesnt", r"dont", r"wasnt", r"werent", r"isnt", r"arent", r"hasnt", r"havent",
     r"hadnt", r"wouldnt", r"couldnt", r"cant", r"cannot", r"wont", r"aint", r"den(?:y|ies|ied|ying)",
     r"false", r"fake", r"bogus", r"malicious",
-    r"at no (?:point|time|stage)", r"fals(?:e|ely) (?:accused|accusing|claimed|claiming|alleged|alleging)",
+    r"at no (?:point|time|stage)", r"(?:fals(?:e|ely)|wrong(?:ly|fully)|mistakenly|unfairly) (?:accused|accusing|claimed|"
+    r"claiming|alleged|alleging|suspected|arrested)",
     r"(?:made up|invented|fabricated|lied about|retracted|withdrew|withdrawn|dropped) (?:the |her |his |my |a |an |that )?"
     r"(?:claim|allegation|story|accusation|complaint|report)s? (?:that|of|about)",
 )

@@ -47,7 +47,7 @@ class Rule:
 
 CONTACT = alt(
     r"touch\w*", r"grab\w*", r"squeez\w*", r"rub\w*", r"strok\w*", r"pinch\w*", r"slap\w*", r"smack\w*", r"grop\w*",
-    r"fondl\w*", r"caress\w*", r"felt", r"feel\w*", r"kiss\w*", r"lick\w*", r"cupp?\w*", r"patt?\w*", r"press\w*",
+    r"fondl\w*", r"caress\w*", r"felt", r"feel\w*", r"kiss\w*", r"lick\w*(?! (?:his|her|their) (?:own )?lips)", r"cupp?\w*", r"patt?\w*", r"press\w*",
     r"grind\w*", r"ground", r"poke?d?", r"prodd?\w*", r"brush\w*", r"spank\w*", r"bit", r"bite?s?", r"tickl\w*",
     r"(?:put|placed|stuck|shoved|forced|pushed|slid|ran|moved|reached|slipped|had|kept) (?:his|her|a|their) (?:hands?|fingers?|tongue)",
     r"(?:put|placed|pressed|held|pushed|pulled) (?:it|them|my hand|her hand|my hands|her hands)",
@@ -175,7 +175,10 @@ SSO_RULES = [
          r"(?:my|her|their|the) (?:drink|glass|pint|coffee|wine)|\bdrugg(?:ed|ing) (?:me|her|my drink|her drink)",
          after=alt(r"hair", r"fence", r"heels?", r"wheel", r"in (?:cases|reports)")),
     # A sexual act and force, no consent, incapacity, a threat or an abused position near it.
-    Rule("sex with coercion", (SSO,), rf"\b{SEX_ACT}", context=COERCION, remarks=True, wishes=True, unless=CONSENSUAL),
+    # "He'll tell everyone I slept with him if I don't cover his shifts": a threatened rumour, not an account.
+    Rule("sex with coercion", (SSO,), rf"\b{SEX_ACT}", context=COERCION, remarks=True, wishes=True, unless=CONSENSUAL,
+         before=r"\b(?:tell|telling|tells|told|say|saying|says|spread\w*|claim\w*) (?:everyone|everybody|people|others|the "
+                r"(?:team|lads|station|shift|office|whole \w+))(?: that)?(?: (?:i|she|he|we|they)(?:'d| had)?)? $"),
     # Sexual words near force, incapacity or violation, whatever the act ("forced me onto the bed naked").
     Rule("sexual content with force", (SSO,), r"\b(?:sex\b|sexual(?:ly)?\b(?! (?:comments?|remarks?|jokes?|messages?|"
          r"texts?|harass\w*|innuendo|banter|orientation|images?|pictures?|photos?|content|references?|advances|nature|"
@@ -206,7 +209,8 @@ SSO_RULES = [
 
 # Sex demanded for a favour, or a favour offered for sex: both a sexual offence (by abuse of position) and corruption.
 SSO_CORRUPTION_RULES = [
-    Rule("sex for favours", (SSO, CORRUPTION), rf"\b(?:{SEX_ACT}|sexual(?:ly)?\b)", remarks=True,
+    Rule("sex for favours", (SSO, CORRUPTION), rf"\b(?:{SEX_ACT}|sexual(?:ly)?\b|(?:touch\w*|fe(?:el|lt)) (?:me|her) up\b)",
+         remarks=True,
          context=r"\b(?:in (?:exchange|return) for|for (?:not|dropping|letting|keeping|sorting|getting)|"
                  r"(?:let|letting) (?:me|her|him|them) off|drop(?:ped)? (?:the )?charges?|case dropped|"
                  r"(?:would|'d|will|could) (?:drop|let|sort|make|keep|get|help|pay|not arrest|not charge)|keep paying|"
@@ -215,7 +219,8 @@ SSO_CORRUPTION_RULES = [
                  r"if (?:she|i|he|they) want\w* (?:him |me |her |them )?to|keep investigating|if (?:i|she|he) "
                  r"(?:slept|had sex|gave|did|would|let)\b|as long as (?:i|she|he|they)|only (?:if|as long as)|"
                  r"(?:keep|kept) (?:getting )?paid|sign(?:ed)? off|wouldn't get (?:done|nicked|arrested|charged)|"
-                 r"the price)"),
+                 r"the price|want\w* (?:my|her|his|their) [\w']+ back|go away|promis\w* (?:her|me|him|them) (?:money|cash|"
+                 r"drugs|a job|promotion|that (?:her|my|his|the) (?:charges?|case)))"),
     Rule("if you sleep with me", (SSO, CORRUPTION),
          r"\b(?:if|unless) (?:i|she|he|they|you) (?:would )?(?:sleep|slept|had sex|have sex|gave him|give him|"
          r"went to bed|performed|did (?:something|stuff|things) for him)\b", negatable=False),
@@ -303,7 +308,8 @@ _ABUSE = alt(
     r"turn(?:ing|s|ed)? up at (?:her|my|his)", r"broke (?:my|her|his)", r"hurt\w*", r"non-?mol\w*", r"restraining order",
     r"injunction", r"protection order", r"sexual(?:ly)? assault\w*", r"knife", r"guns?", r"weapon", r"throat",
     r"neck", r"look\w* up (?:her|his|my)", r"new address", r"follow\w*", r"stranglehold", r"refuge", r"thr[eo]w\w* (?:me|her|him)", r"kill\w*",
-    r"driv\w* past", r"turn\w* up", r"texts? (?:her|me) (?:constantly|all the time|abuse)",
+    r"driv\w* past", r"turn\w* up", r"texts? (?:her|me) (?:constantly|all the time|abuse)", r"did it anyway",
+    r"against (?:my|her|his) will", r"without (?:my|her|his) consent",
 )
 DOMESTIC_RULES = [
     # Domestic abuse named directly, in words or in the police's shorthand.
@@ -314,7 +320,7 @@ DOMESTIC_RULES = [
          r"\b(?:a|the) domestic at (?:his|her|their|the) ",
          after=alt(r"(?:call|job|report)s? (?:and|but)", "training", "courses?", "unit", "team", "policy", "champion",
                    "awareness", "charity", "services", "specialist", r"victims?"),
-         before=r"\bvictims? of (?:a |an )?$"),
+         before=r"\bvictims? of (?:a |an )?$|\b(?:i|she|he|they) (?:had )?(?:reported|disclosed) (?:the |a |an )?$"),
     # A partner or former partner and violence, threats, fear or control around them.
     Rule("partner and abuse", (DOMESTIC,), rf"\b{PARTNER}\b", context=rf"\b{_ABUSE}", negatable=False,
          after=alt("works", "is also", "and i work")),
