@@ -22,7 +22,7 @@ def build_world(cfg: WorldConfig, offsets: dict[str, int], orgs: dict[str, int],
     factory = org.build(world, cfg.seed)
     step("organisation")
     history.add_leavers(world, factory)
-    reserved = plant.reserve(world)
+    reserved = plant.reserve(world, factory)
     history.build_careers(world)
     step("careers")
     builder = CaseBuilder(world, orgs)

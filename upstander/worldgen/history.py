@@ -68,13 +68,18 @@ def add_leavers(world: World, factory: PersonFactory) -> None:
         for colleague in rng.choices(pool, weights=weights, k=count):
             reason = _draw(rng, LEAVING[kind])
             left = between(rng, cfg.start, cfg.end + 1)
-            service = _leaver_service(rng, reason)
-            unit = world.unit_by_id[colleague.unit]
-            team = world.team_by_id[colleague.team]
-            person = factory.make(kind=kind, level=colleague.level, unit=unit, team=team, manager=colleague.manager,
-                                  joined=left - int(service * YEAR))
-            person.left = left
-            person.leaving_reason = reason
+            make_leaver(world, factory, colleague, reason, left, _leaver_service(rng, reason))
+
+
+def make_leaver(world: World, factory: PersonFactory, colleague: Person, reason: str, left: int,
+                service_years: float) -> Person:
+    """Someone of `colleague`'s kind and rank, in their team under their line manager, who left on `left`."""
+    person = factory.make(kind=colleague.kind, level=colleague.level, unit=world.unit_by_id[colleague.unit],
+                          team=world.team_by_id[colleague.team], manager=colleague.manager,
+                          joined=left - int(service_years * YEAR))
+    person.left = left
+    person.leaving_reason = reason
+    return person
 
 
 def _leaver_service(rng: random.Random, reason: str) -> float:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from upstander.worldgen import config as c
 from upstander.worldgen.cases import CaseBuilder, Plan, Subject
-from upstander.worldgen.history import YEAR
+from upstander.worldgen.history import YEAR, make_leaver
 from upstander.worldgen.ids import between, iso, stream
+from upstander.worldgen.org import PersonFactory
 from upstander.worldgen.world import Person, World
 
 REPEAT_CATEGORIES = ["domestic_abuse", "sexual_misconduct", "abuse_of_position_sexual", "sexual_assault", "misogyny",
@@ -35,7 +36,7 @@ class Reserved:
     resigners: list[Person] = field(default_factory=list)
 
 
-def reserve(world: World) -> Reserved:
+def reserve(world: World, factory: PersonFactory) -> Reserved:
     """Choose the people the patterns are planted on, before careers are drawn (so crews and pairs can be kept in
     one team throughout)."""
     cfg = world.cfg
@@ -43,7 +44,8 @@ def reserve(world: World) -> Reserved:
     out = Reserved()
     taken: set[int] = set()
     bcu_units = {u.id for u in world.units if u.kind == "bcu"}
-    veterans = [p for p in world.people if p.left is None and p.joined <= cfg.start - 365]
+    # In post since before the window (or, in a long window, for at least its last three years).
+    veterans = [p for p in world.people if p.left is None and p.joined <= max(cfg.start - 365, cfg.end - 3 * 365)]
     by_team: dict[int, list[Person]] = {}
     for p in veterans:
         by_team.setdefault(p.team, []).append(p)
@@ -80,10 +82,23 @@ def reserve(world: World) -> Reserved:
         out.repeat.append(p)
         taken.add(p.id)
 
+    settle = min(200, (cfg.end - cfg.start) // 3)  # room before the resignation for the case to start
     leavers = [p for p in world.people if p.left is not None and p.kind == "officer" and p.level <= c.INSP
-               and cfg.start + 200 <= p.left <= cfg.end - 30 and p.left - p.joined > 400]
+               and cfg.start + settle <= p.left <= cfg.end - 30 and p.left - p.joined > 400]
     resigned = [p for p in leavers if p.leaving_reason == "resigned"]
     rng.shuffle(resigned)
+    if len(resigned) < cfg.planted(2500):
+        # A small or short world may have too few: some who would have left otherwise resign instead.
+        others = [p for p in leavers if p.leaving_reason in ("medical", "transferred_out", "retired")]
+        rng.shuffle(others)
+        for p in others[:cfg.planted(2500) - len(resigned)]:
+            p.leaving_reason = "resigned"
+            resigned.append(p)
+    constables = [p for p in world.people if p.left is None and p.kind == "officer" and p.level == c.PC]
+    while len(resigned) < cfg.planted(2500) and constables:
+        # Still short (a tiny world): one more constable who served a few years and resigned.
+        left = between(rng, cfg.start + settle, cfg.end - 30)
+        resigned.append(make_leaver(world, factory, rng.choice(constables), "resigned", left, 2 + 3 * rng.random()))
     out.resigners = resigned[:cfg.planted(2500)]
     return out
 
@@ -96,7 +111,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
     repeats = []
     for p in reserved.repeat:
         k = rng.randint(4, 7)
-        days = sorted(rng.sample(range(cfg.start + 30, cfg.end - 20), k))
+        days = sorted(rng.sample(range(max(cfg.start, p.joined) + 30, cfg.end - 20), k))
         styles = rng.sample(EARLY_STYLES, min(k - 1, len(EARLY_STYLES)))
         mentions = []
         for i, day in enumerate(days):
@@ -118,7 +133,8 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
     crews = []
     for team_id, members in reserved.crews:
         k = rng.randint(3, 6)
-        days = sorted(rng.sample(range(cfg.start + 30, cfg.end - 30), k))
+        first = max([cfg.start] + [m.joined for m in members]) + 30
+        days = sorted(rng.sample(range(first, cfg.end - 30), k))
         codes = []
         for day in days:
             category, internal = rng.choice(CREW_CATEGORIES)
@@ -164,10 +180,10 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
     world.planted_resigned = resigned
 
     handovers = []
-    officers = [p for p in world.people if p.left is None and p.kind == "officer" and p.joined < cfg.start]
+    officers = [p for p in world.people if p.left is None and p.kind == "officer" and p.joined < cfg.end - 450]
     for _ in range(cfg.planted(2000)):
         officer = officers[between(rng, 0, len(officers))]
-        day = between(rng, cfg.start, cfg.end - 400)
+        day = between(rng, max(cfg.start, officer.joined + 30), cfg.end - 400)
         colleague = _mate(builder, rng, officer, day)
         built = builder.add(Plan(received=day, internal=True, category=rng.choice(["sexual_misconduct", "bullying"]),
                                  subjects=[Subject(officer, linked=True)], reporter=colleague, role="victim",

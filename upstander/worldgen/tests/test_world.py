@@ -195,3 +195,14 @@ def test_the_configured_relative_rate_is_in_the_truth_and_moves_the_realised_rat
     high = build(staff=2000, years=5, seed=8, relative_rate=4.0)[2]["relative_rate"]
     assert low["configured"] == 1.0 and high["configured"] == 4.0
     assert high["realised"] > low["realised"] * 2
+
+
+@pytest.mark.parametrize(("staff", "years"), [(100, 1), (100, 40), (150, 2)])
+def test_even_a_tiny_or_long_world_has_every_planted_pattern(staff, years):
+    world, _, truth = build(staff=staff, years=years, seed=1)
+    assert len(world.current()) == staff
+    assert len(truth["repeat_subjects"]) >= 2 and len(truth["crews"]) >= 2
+    assert len(truth["many_handover_cases"]) >= 2
+    assert sum(v["planted"] for v in truth["victims_alongside_subject"]) >= 2
+    assert sum(r["planted"] for r in truth["resigned_under_investigation"]) >= 2
+    assert chain_ok(world)
