@@ -279,9 +279,14 @@ def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def json_text(document: Any) -> str:
+    """A document as JSON text: dates as ISO strings, NaN and infinities as null."""
+    return json.dumps(_clean(document), indent=2, default=_json_default)
+
+
 def echo_json(document: Any) -> None:
-    """The single JSON document of a --json command (dates as ISO strings, NaN as null)."""
-    click.echo(json.dumps(_clean(document), indent=2, default=_json_default))
+    """The single JSON document of a --json command."""
+    click.echo(json_text(document))
 
 
 def _json_default(value: Any) -> Any:

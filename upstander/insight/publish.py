@@ -104,12 +104,12 @@ def _csv_rows(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _data_files(folder: Path, published: dict[str, dict[str, Any]]) -> None:
-    from upstander.insight.datasets import _clean, _json_default
+    from upstander.insight.datasets import json_text
 
     data = folder / "data"
     data.mkdir()
     for name, document in published.items():
-        (data / f"{name}.json").write_text(json.dumps(_clean(document), indent=2, default=_json_default) + "\n")
+        (data / f"{name}.json").write_text(json_text(document) + "\n")
     for by in ("ethnicity", "sex", "ethnicity_sex"):
         doc = published[f"fairness_{by}"]
         _csv_rows(data / f"fairness-{by}-rates.csv", doc["rates"])
