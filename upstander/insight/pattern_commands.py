@@ -20,6 +20,7 @@ def register(group: click.Group) -> None:
     group.add_command(patterns_command, "patterns")
     group.add_command(early_warning_command, "early-warning")
     group.add_command(resigned_command, "resigned")
+    group.add_command(resolve_command, "resolve")
 
 
 def _progress(message: str) -> None:
@@ -127,3 +128,37 @@ def resigned_command(dataset: str, date_from: Any, date_to: Any, source: str, as
     for row in result["list"]:
         click.echo(f"{row['person_id']}  left {row['left_date']}  complaint {row['complaint_id']} received "
                    f"{row['received_date']}  {row['finding'] or 'no finding'}  {row['sanction'] or ''}".rstrip())
+
+
+@click.command("resolve")
+@click.option("--link-at", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Link automatically at this match probability or above ...")
+@click.option("--runner-up-below", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+              help="... when the next-best person scores below this.")
+@click.option("--suggest-at", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+              help="Otherwise queue the best person for a handler at this probability or above.")
+@click.option("--rescore-suggested", is_flag=True, help="Score suggestions still awaiting a handler again.")
+@click.option("--dry-run", is_flag=True, help="Count what would be linked and suggested; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Write exactly one JSON document to stdout.")
+def resolve_command(link_at: float, runner_up_below: float, suggest_at: float, rescore_suggested: bool,
+                    dry_run: bool, as_json: bool) -> None:
+    """Link unresolved subject mentions to roster people (Splink); doubtful ones are queued for a handler. Acts as
+    the audited system actor `system:resolve`."""
+    from upstander.cli import ensure_ready
+
+    ensure_ready()
+    from upstander.audit.log import Actor
+    from upstander.insight.resolution import Thresholds, do_resolve_mentions
+
+    started = time.perf_counter()
+    _progress("resolve: scoring unresolved subject mentions against the roster")
+    summary = do_resolve_mentions(actor=Actor.system("resolve"), thresholds=Thresholds(
+        link_at=link_at, runner_up_below=runner_up_below, suggest_at=suggest_at),
+        rescore_suggested=rescore_suggested, dry_run=dry_run)
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        echo_json(summary)
+        return
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{summary['considered']} mentions to resolve: {summary['linked']} {verb} linked, "
+               f"{summary['suggested']} {verb} queued for a handler")

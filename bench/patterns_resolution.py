@@ -1,0 +1,135 @@
+"""Subject resolution and crews on a synthetic force (issue 8), scored against the generator's truth file.
+
+    .venv/bin/python bench/patterns_resolution.py [--staff 10000] [--years 5] [--seed 2]
+
+1. A world from the synthetic force generator in a throwaway data dir (mentions written with the generator's noise:
+   nicknames, misspellings, initials, family name only, unit only, wrong or missing numbers, wrong ranks).
+2. Resolution at two noise levels. Half the generator's confirmed links (chosen by seed) are held out with the
+   generator's unresolved mentions; the other half are the confirmed links the model learns m from. "default": the
+   held-out mentions as the generator wrote them. "heavy": each held-out mention degraded further, independently:
+   family name misspelt again (p 0.5), number dropped (0.3), unit dropped (0.3), given name cut to an initial (0.3).
+   Precision/recall of automatic links, and of automatic links plus the suggestion queued for a handler.
+3. The planted repeat subjects' earlier, never-linked mentions: how many resolution links to the right person.
+4. The planted crews: `insight patterns` on the live dataset, and whether each planted crew is inside a crew found.
+
+Prints what it measured and the machine; results go in docs/benchmarks.md ("Patterns").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def setup(data_dir: str) -> None:
+    os.environ["UPSTANDER_DATA_DIR"] = data_dir
+    os.environ.setdefault("UPSTANDER_FAST_HASHES", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from upstander.cli import ensure_ready
+
+    ensure_ready()
+
+
+def degrade(mentions, held: set[str], seed: int):
+    """The "heavy" noise level: more slips on each held-out mention (module docstring)."""
+    import polars as pl
+
+    from upstander.worldgen.names import misspell
+
+    rng = random.Random(seed)
+    rows = []
+    for row in mentions.iter_rows(named=True):
+        if row["mention_id"] in held:
+            tokens = row["name"].split()
+            if tokens and rng.random() < 0.5:
+                tokens[-1] = misspell(tokens[-1], rng)
+            if len(tokens) >= 2 and rng.random() < 0.3:
+                tokens[0] = tokens[0][0] + "."
+            row["name"] = " ".join(tokens)
+            if rng.random() < 0.3:
+                row["number"] = ""
+            if rng.random() < 0.3:
+                row["unit"] = ""
+        rows.append(row)
+    return pl.DataFrame(rows, schema=mentions.schema)
+
+
+def fmt(result: dict) -> str:
+    parts = []
+    for key in ("linked", "with_suggestions"):
+        r = result[key]
+        parts.append(f"{key}: {r['made']} made, precision {r['precision']:.3f}, recall {r['recall']:.3f}, "
+                     f"F1 {r['f1']:.3f}")
+    return "; ".join(parts)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--staff", type=int, default=10000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2)
+    options = parser.parse_args()
+    setup(tempfile.mkdtemp(prefix="upstander-bench-resolution-"))
+
+    import polars as pl
+
+    from upstander.insight import resolution
+    from upstander.insight.datasets import load
+    from upstander.insight.patterns import PatternOptions, patterns
+    from upstander.people.models import Person
+    from upstander.worldgen.generate import generate
+
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    started = time.perf_counter()
+    truth = generate(options.staff, options.years, options.seed, progress=False)
+    print(f"world: {options.staff} staff x {options.years} years, seed {options.seed}: "
+          f"{len(truth['mentions'])} mentions ({time.perf_counter() - started:.0f} s)")
+
+    mentions, roster, people = resolution.database_frames()
+    person_of = dict(people.select("number", "person_id").iter_rows())
+    true_person = {m: person_of[n] for m, n in truth["mentions"].items()}
+    rng = random.Random(options.seed)
+    confirmed = mentions.filter(pl.col("status") == "confirmed")["mention_id"].to_list()
+    held = {m for m in confirmed if rng.random() < 0.5}
+    evaluation = held | set(mentions.filter(pl.col("status") == "unresolved")["mention_id"].to_list())
+    labelled = mentions.with_columns(
+        pl.when(pl.col("mention_id").is_in(list(held))).then(pl.lit("unresolved")).otherwise(pl.col("status"))
+        .alias("status"))
+    print(f"labels (confirmed links learnt from): {len(confirmed) - len(held)}; evaluated: {len(evaluation)}")
+
+    for level, frame in (("default", labelled), ("heavy", degrade(labelled, held, options.seed))):
+        started = time.perf_counter()
+        decisions = resolution.resolve_frames(frame, roster)
+        result = resolution.evaluate(decisions, true_person, sorted(evaluation))
+        print(f"noise {level}: {fmt(result)}; queue {result['decisions']}, no candidate {result['no_candidate']} "
+              f"({time.perf_counter() - started:.1f} s)")
+        if level == "default":
+            earlier = [m["mention"] for s in truth["repeat_subjects"] for m in s["mentions"] if not m["linked"]]
+            repeat = resolution.evaluate(decisions, true_person, earlier)
+            print(f"  planted repeat subjects' earlier mentions ({len(earlier)}): {fmt(repeat)}")
+
+    found = patterns(load("live"), PatternOptions())
+    number_of = {}  # the live dataset's person ids are opaque: accept any spelling of a person's key
+    for number, pk, public_id in Person.objects.values_list("number", "pk", "public_id"):
+        number_of.update({str(pk): number, public_id.hex: number, str(public_id): number})
+    crews = [{number_of.get(p, p) for p in c["members"]} for c in found["crews"]]
+    for planted in truth["crews"]:
+        members = set(planted["members"])
+        best = max(crews, key=lambda c: len(c & members) / len(c | members), default=set())
+        print(f"  planted crew of {len(members)} ({len(planted['cases'])} cases): "
+              f"{'found' if members <= best else 'not found'}, best crew {len(best)} people, "
+              f"Jaccard {len(best & members) / len(best | members) if best else 0:.2f}")
+    print(json.dumps({"crews_found": found["crew_totals"]["count"], "coaccused_pairs": found["coaccused_pairs"]}))
+
+
+if __name__ == "__main__":
+    main()

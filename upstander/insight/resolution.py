@@ -1,0 +1,368 @@
+"""Subject resolution: link each subject mention (name, number, unit and rank as the reporter wrote them) to a person
+in the roster with probabilistic record linkage (Splink on DuckDB). See docs/patterns.md.
+
+- The roster is one record per person × unit stint (UnitHistory), so "the unit they were in at the time" is a level
+  of the unit comparison; a person's score for a mention is their best stint's.
+- Comparisons: family name (exact with term-frequency adjustment, Jaro-Winkler ≥ 0.92 / 0.8), given name (exact or
+  known-as, initial, prefix as in nicknames, Jaro-Winkler ≥ 0.88), warrant or staff number (exact, one edit —
+  swapped, wrong or dropped digit), unit (unit and team at the date, unit at the date, unit at another time), rank
+  (the written rank's canonical form), employment at the date.
+- Confirmed links feed back: the m probabilities are estimated from the mentions a handler confirmed (pairwise
+  labels); u probabilities from random pairs. With no confirmed links yet, m comes from expectation maximisation.
+- Decision per mention: best person p1, next-best other person p2. Linked automatically when p1 ≥ `link_at` and
+  p2 < `runner_up_below`; suggested (queued for a handler) when p1 ≥ `suggest_at`; otherwise left unresolved.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+RANK_ALIASES = {
+    "constable": ["pc", "dc", "constable", "officer", "wpc", "tdc"],
+    "sergeant": ["ps", "ds", "sergeant", "sarge", "sgt", "dsgt"],
+    "inspector": ["inspector", "di", "insp"],
+    "chief inspector": ["chief inspector", "dci", "ci", "ch insp"],
+    "superintendent": ["superintendent", "supt", "dsupt", "det supt"],
+    "chief superintendent": ["chief superintendent", "ch supt", "chief supt", "dcs"],
+    "commander": ["commander", "cmdr"],
+    "deputy assistant commissioner": ["deputy assistant commissioner", "dac"],
+    "assistant commissioner": ["assistant commissioner", "ac"],
+}
+RANK_OF = {alias: rank for rank, aliases in RANK_ALIASES.items() for alias in aliases}
+
+MENTIONS, ROSTER = "mentions", "roster"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Defaults chosen on synthetic forces of 2,000 and 10,000 staff (docs/patterns.md): no wrong automatic link
+    in either; a runner-up at 0.2 already let a same-name colleague through at 10,000."""
+
+    link_at: float = 0.5
+    runner_up_below: float = 0.1
+    suggest_at: float = 0.1
+
+
+def canonical_rank(text: str | None) -> str | None:
+    if not text:
+        return None
+    key = re.sub(r"[^a-z ]", "", text.lower()).strip()
+    return RANK_OF.get(key, key or None)
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = re.sub(r"[^a-z0-9 ,'-]", "", text.lower().replace(".", " ")).strip()
+    return re.sub(r"\s+", " ", text) or None
+
+
+def mention_records(mentions: pl.DataFrame) -> pl.DataFrame:
+    """mentions: mention_id, name, number, unit, rank, on (date) -> Splink records."""
+    rows = []
+    for m in mentions.iter_rows(named=True):
+        tokens = (_clean(m["name"]) or "").replace(",", " ").split()
+        given = tokens[0] if len(tokens) >= 2 else None
+        family = tokens[-1] if tokens else None
+        number = re.sub(r"\s", "", m["number"] or "").upper() or None
+        unit = _clean(m["unit"])
+        rows.append({"unique_id": m["mention_id"], "person_id": None, "given": given, "known_as": None,
+                     "family": family, "number": number, "unit_text": unit, "unit_name": None, "team_name": None,
+                     "rank": canonical_rank(m["rank"]), "seen_on": m["on"], "stint_from": None, "stint_to": None,
+                     "joined_on": None, "left_on": None})
+    return pl.DataFrame(rows, schema=RECORD_SCHEMA)
+
+
+def roster_records(people: pl.DataFrame, stints: pl.DataFrame) -> pl.DataFrame:
+    """people: person_id, number, given, family, known_as, rank, joined, left;
+    stints: person_id, unit_name, team_name, start, end -> one Splink record per person × stint (a person with no
+    stint gets one record without a unit)."""
+    joined = people.join(stints, on="person_id", how="left").with_row_index("k")
+    return pl.DataFrame([{
+        "unique_id": f"{r['person_id']}#{r['k']}", "person_id": r["person_id"], "given": _clean(r["given"]),
+        "known_as": _clean(r["known_as"]), "family": _clean(r["family"]),
+        "number": re.sub(r"\s", "", r["number"] or "").upper() or None, "unit_text": None,
+        "unit_name": _unit_name(r["unit_name"]), "team_name": _clean(r["team_name"]),
+        "rank": canonical_rank(r["rank"]), "seen_on": None, "stint_from": r["start"], "stint_to": r["end"],
+        "joined_on": r["joined"], "left_on": r["left"]} for r in joined.iter_rows(named=True)], schema=RECORD_SCHEMA)
+
+
+def _unit_name(name: str | None) -> str | None:
+    cleaned = _clean(name)
+    return re.sub(r" (bcu|ocu|unit)$", "", cleaned) if cleaned else None
+
+
+RECORD_SCHEMA = {
+    "unique_id": pl.Utf8, "person_id": pl.Utf8, "given": pl.Utf8, "known_as": pl.Utf8, "family": pl.Utf8,
+    "number": pl.Utf8, "unit_text": pl.Utf8, "unit_name": pl.Utf8, "team_name": pl.Utf8, "rank": pl.Utf8,
+    "seen_on": pl.Date, "stint_from": pl.Date, "stint_to": pl.Date, "joined_on": pl.Date, "left_on": pl.Date,
+}
+
+
+def _either(condition: str) -> str:
+    """A condition written with m.X for the mention side and p.X for the roster side, tried both ways round (Splink
+    may put either record on the left; its comparison SQL names columns X_l and X_r)."""
+    one = re.sub(r"\bp\.(\w+)", r"\1_r", re.sub(r"\bm\.(\w+)", r"\1_l", condition))
+    other = re.sub(r"\bp\.(\w+)", r"\1_l", re.sub(r"\bm\.(\w+)", r"\1_r", condition))
+    return f"(({one}) OR ({other}))"
+
+
+def _sides(condition: str) -> str:
+    """l.X / r.X written as Splink's X_l / X_r."""
+    return re.sub(r"\b([lr])\.(\w+)", r"\2_\1", condition)
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict:
+    return {"sql_condition": sql if sql == "ELSE" else _sides(sql), "label_for_charts": label, **extra}
+
+
+def settings(n_records: int) -> dict:
+    at_time = "m.seen_on BETWEEN p.stint_from AND coalesce(p.stint_to, DATE '9999-12-31')"
+    unit_hit = "contains(m.unit_text, p.unit_name)"
+    comparisons = [
+        {"output_column_name": "family", "comparison_levels": [
+            _level("l.family IS NULL OR r.family IS NULL", "null", is_null_level=True),
+            _level("l.family = r.family", "exact", tf_adjustment_column="family", tf_adjustment_weight=1.0),
+            _level("jaro_winkler_similarity(l.family, r.family) >= 0.92", "jw 0.92"),
+            _level("jaro_winkler_similarity(l.family, r.family) >= 0.8", "jw 0.8"),
+            _level("ELSE", "else")]},
+        {"output_column_name": "given", "comparison_levels": [
+            _level("l.given IS NULL OR r.given IS NULL", "null", is_null_level=True),
+            _level(_either("m.given = p.given OR m.given = p.known_as"), "exact or known as"),
+            _level(_either("length(m.given) = 1 AND m.given = substr(p.given, 1, 1)"), "initial"),
+            _level(_either("length(m.given) >= 3 AND (starts_with(p.given, m.given) OR starts_with(m.given, p.given))"),
+                   "prefix"),
+            _level("jaro_winkler_similarity(l.given, r.given) >= 0.88", "jw 0.88"),
+            _level("ELSE", "else")]},
+        {"output_column_name": "number", "comparison_levels": [
+            _level("l.number IS NULL OR r.number IS NULL", "null", is_null_level=True),
+            _level("l.number = r.number", "exact"),
+            _level("damerau_levenshtein(l.number, r.number) <= 1", "one edit"),
+            _level("ELSE", "else")]},
+        {"output_column_name": "unit", "comparison_levels": [
+            _level("coalesce(l.unit_text, r.unit_text) IS NULL", "null", is_null_level=True),
+            _level(_either(f"{unit_hit} AND {at_time} AND contains(m.unit_text, p.team_name)"), "team and unit then"),
+            _level(_either(f"{unit_hit} AND {at_time}"), "unit then"),
+            _level(_either(unit_hit), "unit at another time"),
+            _level("ELSE", "else")]},
+        {"output_column_name": "rank", "comparison_levels": [
+            _level("l.rank IS NULL OR r.rank IS NULL", "null", is_null_level=True),
+            _level("l.rank = r.rank", "exact"),
+            _level("ELSE", "else")]},
+        {"output_column_name": "employed", "comparison_levels": [
+            _level("coalesce(l.seen_on, r.seen_on) IS NULL OR coalesce(l.joined_on, r.joined_on) IS NULL", "null",
+                   is_null_level=True),
+            _level("coalesce(l.seen_on, r.seen_on) BETWEEN coalesce(l.joined_on, r.joined_on) AND "
+                   "coalesce(l.left_on, r.left_on, DATE '9999-12-31') + INTERVAL 180 DAY", "employed then"),
+            _level("ELSE", "else")]},
+    ]
+    blocking = [
+        "l.number = r.number",
+        "l.family = r.family",
+        "substr(l.family, 1, 3) = substr(r.family, 1, 3) AND substr(l.given, 1, 1) = substr(r.given, 1, 1)",
+        "right(l.family, 3) = right(r.family, 3)",
+        "substr(l.number, 1, 4) = substr(r.number, 1, 4)",
+        "right(l.number, 4) = right(r.number, 4)",
+    ]
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1 / max(n_records, 2),
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in blocking],
+        "additional_columns_to_retain": ["person_id"],
+        "retain_intermediate_calculation_columns": False,
+    }
+
+
+def score(mentions: pl.DataFrame, roster: pl.DataFrame, labels: pl.DataFrame | None = None,
+          *, seed: int = 1) -> pl.DataFrame:
+    """Best and next-best person for each mention: mention_id, person_id, probability, runner_up, runner_up_id.
+    `labels` (mention_id, person_id): confirmed links, used to estimate the m probabilities."""
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    db = DuckDBAPI()
+    mention_df = db.register(mentions.to_arrow(), dataset_display_name=MENTIONS)
+    roster_df = db.register(roster.to_arrow(), dataset_display_name=ROSTER)
+    linker = Linker([mention_df, roster_df], settings(roster.height), log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    pairs = _label_pairs(labels, mentions, roster) if labels is not None else None
+    if pairs is not None and pairs.height:
+        table = linker.table_management.register_table(pairs.to_arrow(), "__upstander_labels", overwrite=True)
+        linker.training.estimate_m_from_pairwise_labels(table)
+        model = _smoothed(linker.misc.save_model_to_json(), pairs.height)
+        linker = Linker([mention_df, roster_df], model, log_level=logging.WARNING)
+    else:
+        for rule in ("l.number = r.number", "l.family = r.family"):
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.001).as_pandas_dataframe()
+    frame = pl.from_pandas(predictions)
+    if frame.height == 0:
+        return pl.DataFrame(schema={"mention_id": pl.Utf8, "person_id": pl.Utf8, "probability": pl.Float64,
+                                    "runner_up": pl.Float64, "runner_up_id": pl.Utf8})
+    mention_left = pl.col("person_id_l").is_null()  # roster records carry a person id, mentions do not
+    frame = frame.select(
+        pl.when(mention_left).then(pl.col("unique_id_l")).otherwise(pl.col("unique_id_r")).alias("mention_id"),
+        pl.coalesce("person_id_l", "person_id_r").alias("person_id"),
+        pl.col("match_probability").alias("probability"),
+    )
+    best_per_person = frame.group_by("mention_id", "person_id").agg(pl.col("probability").max())
+    ranked = best_per_person.sort(["mention_id", "probability", "person_id"], descending=[False, True, False])
+    return ranked.group_by("mention_id", maintain_order=True).agg(
+        pl.col("person_id").first(), pl.col("probability").first(),
+        pl.col("probability").get(1, null_on_oob=True).fill_null(0.0).alias("runner_up"),
+        pl.col("person_id").get(1, null_on_oob=True).alias("runner_up_id"),
+    )
+
+
+def _smoothed(model: dict, labelled: int, pseudo: float = 0.5) -> dict:
+    """Add-half smoothing of the m probabilities estimated from `labelled` confirmed links: a level no confirmed
+    link happened to reach (a unit named from another time, say) gets a small m instead of Splink's default."""
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for level in levels:
+            m = level.get("m_probability") or 0.0
+            level["m_probability"] = (m * labelled + pseudo) / (labelled + pseudo * len(levels))
+    return model
+
+
+def _label_pairs(labels: pl.DataFrame, mentions: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """Each confirmed mention paired with its person's stint at the mention's date (else their first stint)."""
+    seen = mentions.select(pl.col("unique_id").alias("mention_id"), "seen_on")
+    stints = roster.select(pl.col("unique_id").alias("stint_id"), "person_id", "stint_from", "stint_to")
+    candidates = labels.join(seen, on="mention_id").join(stints, on="person_id").with_columns(
+        (pl.col("seen_on").is_between(pl.col("stint_from"), pl.col("stint_to").fill_null(pl.date(9999, 12, 31)))
+         .fill_null(False)).alias("then"))
+    chosen = candidates.sort(["mention_id", "then", "stint_from"], descending=[False, True, False]).unique(
+        "mention_id", keep="first")
+    return chosen.select(pl.lit(MENTIONS).alias("source_dataset_l"), pl.col("mention_id").alias("unique_id_l"),
+                         pl.lit(ROSTER).alias("source_dataset_r"), pl.col("stint_id").alias("unique_id_r"))
+
+
+def decide(scores: pl.DataFrame, thresholds: Thresholds = Thresholds()) -> pl.DataFrame:
+    """Add `decision`: linked | suggested | unresolved (see the module docstring)."""
+    t = thresholds
+    return scores.with_columns(
+        pl.when((pl.col("probability") >= t.link_at) & (pl.col("runner_up") < t.runner_up_below))
+        .then(pl.lit("linked"))
+        .when(pl.col("probability") >= t.suggest_at).then(pl.lit("suggested"))
+        .otherwise(pl.lit("unresolved")).alias("decision"))
+
+
+def evaluate(decisions: pl.DataFrame, truth: dict[str, str], mention_ids: list[str]) -> dict[str, Any]:
+    """Precision and recall against the true person of every mention in `mention_ids`.
+
+    linked: automatic links only; with_suggestions: also counting each suggestion's person as the answer."""
+    chosen = decisions.filter(pl.col("mention_id").is_in(mention_ids))
+    total = len(mention_ids)
+    result: dict[str, Any] = {"mentions": total}
+    for name, kinds in (("linked", ["linked"]), ("with_suggestions", ["linked", "suggested"])):
+        made = chosen.filter(pl.col("decision").is_in(kinds))
+        correct = sum(truth.get(m) == p for m, p in made.select("mention_id", "person_id").iter_rows())
+        precision = correct / made.height if made.height else None
+        recall = correct / total if total else None
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+        result[name] = {"made": made.height, "correct": correct, "precision": precision, "recall": recall, "f1": f1}
+    counts = chosen.group_by("decision").len()
+    result["decisions"] = dict(counts.iter_rows())
+    result["no_candidate"] = total - chosen.height
+    return result
+
+
+# --- the operational database -----------------------------------------------------------------------------------------
+
+
+def database_frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(mentions, roster records, confirmed links) from the operational database. Mentions carry their current
+    link_status; the roster covers every person, leavers included."""
+    from upstander.cases.models import SubjectMention
+    from upstander.people.models import Person, UnitHistory
+
+    mentions = pl.DataFrame([
+        {"mention_id": str(pid), "name": name, "number": number, "unit": unit, "rank": rank, "on": on,
+         "status": status, "person_id": str(person) if person else None}
+        for pid, name, number, unit, rank, on, status, person in SubjectMention.objects.values_list(
+            "public_id", "name_as_written", "number_as_written", "unit_as_written", "rank_as_written",
+            "report__received_on", "link_status", "person__public_id")
+    ], schema={"mention_id": pl.Utf8, "name": pl.Utf8, "number": pl.Utf8, "unit": pl.Utf8, "rank": pl.Utf8,
+               "on": pl.Date, "status": pl.Utf8, "person_id": pl.Utf8})
+    people = pl.DataFrame([
+        {"person_id": str(pid), "number": number, "given": given, "family": family, "known_as": known_as,
+         "rank": rank, "joined": joined, "left": left}
+        for pid, number, given, family, known_as, rank, joined, left in Person.objects.values_list(
+            "public_id", "number", "given_name", "family_name", "known_as", "rank", "joined_on", "left_on")
+    ], schema={"person_id": pl.Utf8, "number": pl.Utf8, "given": pl.Utf8, "family": pl.Utf8, "known_as": pl.Utf8,
+               "rank": pl.Utf8, "joined": pl.Date, "left": pl.Date})
+    stints = pl.DataFrame([
+        {"person_id": str(pid), "unit_name": unit, "team_name": team, "start": start, "end": end}
+        for pid, unit, team, start, end in UnitHistory.objects.values_list(
+            "person__public_id", "unit__name", "team__name", "started_on", "ended_on")
+    ], schema={"person_id": pl.Utf8, "unit_name": pl.Utf8, "team_name": pl.Utf8, "start": pl.Date, "end": pl.Date})
+    return mentions, roster_records(people, stints), people
+
+
+RESOLVABLE = ("unresolved",)
+
+
+def resolve_frames(mentions: pl.DataFrame, roster: pl.DataFrame, thresholds: Thresholds = Thresholds(),
+                   *, rescore_suggested: bool = False) -> pl.DataFrame:
+    """Decisions for the mentions still to resolve (unresolved, and suggested ones when `rescore_suggested`),
+    trained on the confirmed links among `mentions` (columns of database_frames)."""
+    todo_status = [*RESOLVABLE, "suggested"] if rescore_suggested else list(RESOLVABLE)
+    labels = mentions.filter((pl.col("status") == "confirmed") & pl.col("person_id").is_not_null()).select(
+        "mention_id", "person_id")
+    wanted = mentions.filter(pl.col("status").is_in(todo_status) | pl.col("mention_id").is_in(labels["mention_id"].implode()))
+    scores = score(mention_records(wanted), roster, labels)
+    todo = mentions.filter(pl.col("status").is_in(todo_status)).select("mention_id")
+    return decide(todo.join(scores, on="mention_id", how="inner"), thresholds)
+
+
+def do_resolve_mentions(*, actor, thresholds: Thresholds = Thresholds(), rescore_suggested: bool = False,
+                        dry_run: bool = False) -> dict[str, Any]:
+    """Resolve the roster person of every unresolved subject mention. Confident links are made (status linked,
+    and the mention's allegations without a subject get that person); doubtful ones are queued for a handler
+    (status suggested, the best candidate and its probability recorded, allegations untouched). Confirmed and
+    rejected mentions are never changed. Only a system actor (`system:resolve`) or the overseer may run it."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from upstander.audit.log import actor_of, record
+    from upstander.cases.choices import LinkStatus
+    from upstander.cases.models import Allegation, SubjectMention
+    from upstander.people.models import Person
+
+    who = actor_of(actor)
+    if who.role not in ("system", "overseer"):
+        raise PermissionDenied("Refused: only the overseer or a system actor may resolve subject mentions.")
+    mentions, roster, _ = database_frames()
+    decisions = resolve_frames(mentions, roster, thresholds, rescore_suggested=rescore_suggested)
+    made = decisions.filter(pl.col("decision") != "unresolved")
+    summary = {"mentions": mentions.height, "considered": int(mentions["status"].is_in(
+        [*RESOLVABLE, "suggested"] if rescore_suggested else list(RESOLVABLE)).sum()),
+        "linked": int((made["decision"] == "linked").sum()), "suggested": int((made["decision"] == "suggested").sum()),
+        "dry_run": dry_run}
+    if dry_run or made.height == 0:
+        return summary
+    people = {str(p.public_id): p for p in Person.objects.filter(public_id__in=made["person_id"].unique().to_list())}
+    status = {"linked": LinkStatus.LINKED, "suggested": LinkStatus.SUGGESTED}
+    with transaction.atomic():
+        by_id = {str(m.public_id): m for m in SubjectMention.objects.select_for_update().filter(
+            public_id__in=made["mention_id"].to_list(), link_status__in=[LinkStatus.UNRESOLVED, LinkStatus.SUGGESTED])}
+        for mention_id, person_id, probability, decision in made.select(
+                "mention_id", "person_id", "probability", "decision").iter_rows():
+            mention = by_id.get(mention_id)
+            if mention is None:  # a handler confirmed or rejected it meanwhile
+                continue
+            person = people[person_id]
+            mention.person, mention.link_status, mention.match_probability = person, status[decision], probability
+            mention.save(update_fields=["person", "link_status", "match_probability"])
+            if decision == "linked":
+                Allegation.objects.filter(mention=mention, subject__isnull=True).update(subject=person)
+            record(actor, "mention.resolve", mention, reason=f"{decision} to {person.number} ({probability:.3f})")
+    return summary
