@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -73,21 +73,12 @@ class CaseCodes:
 
 
 # Dates are handled as proleptic ordinals (ints) inside the generator, datetimes as ordinal * 86400 + seconds.
-def day(ordinal: int) -> date:
-    return date.fromordinal(ordinal)
-
-
 def iso(ordinal: int | None) -> str | None:
     return None if ordinal is None else date.fromordinal(ordinal).isoformat()
 
 
 def moment(ordinal: int, seconds: int) -> int:
     return ordinal * 86400 + seconds
-
-
-def moment_datetime(value: int, tz) -> datetime:
-    ordinal, seconds = divmod(value, 86400)
-    return datetime.combine(date.fromordinal(ordinal), datetime.min.time(), tzinfo=tz) + timedelta(seconds=seconds)
 
 
 def office_seconds(rng: random.Random) -> int:

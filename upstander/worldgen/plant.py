@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from upstander.worldgen import config as c
 from upstander.worldgen.cases import CaseBuilder, Plan, Subject
-from upstander.worldgen.history import YEAR, make_leaver
+from upstander.worldgen.history import make_leaver
 from upstander.worldgen.ids import between, iso, stream
 from upstander.worldgen.org import PersonFactory
 from upstander.worldgen.world import Person, World
@@ -291,10 +291,6 @@ def _leader_of(world: World, team, p: Person, leaders: dict[int, list[Person]]) 
 
 def _uuid(hex32: str) -> str:
     return f"{hex32[:8]}-{hex32[8:12]}-{hex32[12:16]}-{hex32[16:20]}-{hex32[20:]}"
-
-
-def years_between(a: int, b: int) -> float:
-    return (b - a) / YEAR
 
 
 def chain_ok(world: World) -> bool:
