@@ -317,7 +317,8 @@ def resolve_frames(mentions: pl.DataFrame, roster: pl.DataFrame, thresholds: Thr
     todo_status = [*RESOLVABLE, "suggested"] if rescore_suggested else list(RESOLVABLE)
     labels = mentions.filter((pl.col("status") == "confirmed") & pl.col("person_id").is_not_null()).select(
         "mention_id", "person_id")
-    wanted = mentions.filter(pl.col("status").is_in(todo_status) | pl.col("mention_id").is_in(labels["mention_id"].implode()))
+    labelled = pl.col("mention_id").is_in(labels["mention_id"].implode())
+    wanted = mentions.filter(pl.col("status").is_in(todo_status) | labelled)
     scores = score(mention_records(wanted), roster, labels)
     todo = mentions.filter(pl.col("status").is_in(todo_status)).select("mention_id")
     return decide(todo.join(scores, on="mention_id", how="inner"), thresholds)
