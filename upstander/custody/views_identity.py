@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -113,11 +114,12 @@ def hold_lift(request: HttpRequest, public_id) -> HttpResponse:
     hold = get_object_or_404(LegalHold.objects.select_related("case", "set_by"), public_id=public_id,
                              case__in=visible_cases(request.user))  # type: ignore[arg-type]
     form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            retention.do_lift_legal_hold(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
-        except ValidationError:
-            pass
+    try:
+        if not form.is_valid():
+            raise ValidationError("Say why the hold can be lifted.")
+        retention.do_lift_legal_hold(actor=request.user, hold=hold, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("custody:holds")
 
 
