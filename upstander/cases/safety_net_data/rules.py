@@ -431,7 +431,10 @@ DISCRIMINATION_RULES = [
          rf"they are|we'?re|we are|i was|she was|he was|they were|of (?:my|her|his|their|our)(?: \w+)?) (?:a |an )?"
          rf"(?:{_GROUP}|race|religion|colou?r|skin|sexuality|gender|disability|accent|faith|ethnicity|nationality|sex|"
          r"age|hijab|turban|background|orientation)\b"),
-    Rule("go back, sexist claims", (DISCRIMINATION,), r"\bgo back to (?:your|my own|where|their own|africa|pakistan|"
+    Rule("go back, sexist claims", (DISCRIMINATION,), r"\bcall\w* (?:[\w']+ ){0,3}(?:a |an )?(?:monkeys?|apes?)\b|"
+         r"\bcurry (?:club|munchers?|heads?)\b|\bwom[ae]n (?:aren't|are not|will never be|are never) cut out\b|"
+         r"\b(?:women|girls) who (?:[\w']+ ){1,6}(?:are|were) (?:just )?asking for it\b|"
+         r"\bgo back to (?:your|my own|where|their own|africa|pakistan|"
          r"poland|india)|\b(?:your|my|his|her|their) own country\b|\bwom[ae]n (?:are(?:n't)? (?:too|not|all|only|just|"
          r"useless|no good)|can't|cannot|shouldn't|should not|don't belong|do not belong|have no place|belong in|"
          r"should (?:be|stay))|\b(?:no|not a) (?:place|job) for (?:a )?wom[ae]n|\bmake (?:the|him|me|us|them) "
