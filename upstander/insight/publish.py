@@ -6,7 +6,7 @@ Layout of a report folder:
 
     report.html, report.pdf      the report (charts are SVG files under charts/, readable without JavaScript)
     charts/*.svg
-    data/*.json, data/*.csv      the published (disclosure-controlled) figures behind every table and chart
+    data/*.json, *.csv, *.parquet  the published (disclosure-controlled) figures behind every table and chart
     manifest.json                {"files": {path: sha256}, …} — every file above, nothing else
     manifest.sig                 base64 Ed25519 signature of manifest.json's exact bytes
 
@@ -95,12 +95,17 @@ def _charts(published: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 
 def _csv_rows(path: Path, rows: list[dict[str, Any]]) -> None:
+    """The rows as CSV and, beside it, as Parquet (same name, .parquet) for analysis tools."""
+    import polars as pl
+
     columns = list(dict.fromkeys(key for row in rows for key in row))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
+    frame = pl.DataFrame([{k: row.get(k) for k in columns} for row in rows], infer_schema_length=None)
+    frame.write_parquet(path.with_suffix(".parquet"))
 
 
 def _data_files(folder: Path, published: dict[str, dict[str, Any]]) -> None:
@@ -115,6 +120,7 @@ def _data_files(folder: Path, published: dict[str, dict[str, Any]]) -> None:
         _csv_rows(data / f"fairness-{by}-rates.csv", doc["rates"])
         _csv_rows(data / f"fairness-{by}-per-head.csv", doc["rates_per_head"])
         _csv_rows(data / f"fairness-{by}-per-allegation.csv", doc["rates_per_allegation"])
+        _csv_rows(data / f"fairness-{by}-per-person-year.csv", doc["rates_per_person_year"])
     outcomes = published["outcomes"]
     for key in ("by_complainant_sex", "by_complainant_ethnicity", "by_theme", "by_source"):
         if outcomes[key].get("rows"):

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -106,6 +107,9 @@ def test_published_counts_are_suppressed_under_ten_and_rounded(signed_report: Pa
                 for column in ("numerator", "denominator"):
                     if row.get(column):
                         assert int(row[column]) >= 10 and int(row[column]) % 5 == 0, (path.name, row)
+    parquet = pl.read_parquet(signed_report / "data" / "fairness-ethnicity-rates.parquet")
+    with (signed_report / "data" / "fairness-ethnicity-rates.csv").open() as handle:
+        assert [r["group"] for r in csv.DictReader(handle)] == parquet["group"].to_list()
     fairness = json.loads((signed_report / "data" / "fairness_ethnicity.json").read_text())
     assert fairness["disclosure_control"]["suppressed_below"] == 10
     assert all(r["numerator"] is None for r in fairness["rates"])  # every count in the small dataset is < 10
