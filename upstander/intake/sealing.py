@@ -106,7 +106,11 @@ def data_key_from_receipt(report: Report, receipt_key: bytes) -> bytes:
 
 
 def check_data_key(report: Report, data_key: bytes) -> None:
-    """Proof that the caller holds the report's key: its narrative decrypts (every report has one)."""
+    """Proof that the caller holds the report's key: its narrative decrypts (every report has one).
+
+    A report whose content was purged at the end of retention has no narrative and no key left to prove."""
+    if report.purged_on is not None:
+        raise KeyUnavailable("this report's content was purged at the end of its retention period")
     try:
         decrypt_field(data_key, report, "narrative")
     except crypto.CryptoError as exc:

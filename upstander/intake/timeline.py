@@ -167,6 +167,10 @@ def _next_steps(report: Report, today: date, closed: bool) -> list[NextStep]:
 def build(report: Report, *, today: date | None = None) -> Timeline:
     today = today or timezone.localdate()
     entries = _stage_entries(report) + (_decision_entries(report) if report.case_id else [])
+    # A confidential reporter is told whenever their sealed identity was opened (break-glass), and why.
+    from upstander.custody.break_glass import disclosures_for_report
+
+    entries += [Entry(d.opened_on, d.text) for d in disclosures_for_report(report)]
     entries.sort(key=lambda e: e.on)
     closed = bool(report.case_id and report.case and report.case.closed_on)
     return Timeline(entries=entries, next_steps=_next_steps(report, today, closed),

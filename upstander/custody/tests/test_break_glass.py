@@ -120,8 +120,6 @@ def test_where_policy_does_not_ask_for_approval_the_custodian_opens_it_alone(sin
     assert do_open_identity(actor=custodian, request=request, org_key=cast.org_keys["custodians"])["name"]
 
 
-@pytest.mark.xfail(strict=True, reason="waiting for intake/timeline.py to show "
-                   "custody.break_glass.disclosures_for_report(report) in the reporter's timeline")
 def test_the_reporter_sees_the_opening_in_their_timeline(cast, custodian, overseer):
     from django.test import Client
 
