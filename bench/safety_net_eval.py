@@ -9,7 +9,15 @@ rules, then `holdout1`, `holdout2`, ... each scored once before anything was cha
 the system as it is now, which has learned from every split; `--forward` gives the honest figure: for each held-out
 split, the rules as they were in git just before that split was written (RULES_BEFORE) OR the learned backstop
 trained on the earlier splits only (needs git and scikit-learn). Prints the machine and the throughput, since the
-command runs in the intake path."""
+command runs in the intake path.
+
+Recorded (serious_sexual_offence, precision / recall; 2 CPUs, Python 3.11.7; docs/safety-net.md has the full tables):
+  forward chaining, pooled over holdout1-7 (886 narratives, 421 positive): rules alone 0.913 / 0.869,
+      backstop alone 0.893 / 0.914, rules OR backstop 0.848 / 0.981
+  holdout5 untouched (rules of 3b14c84): 0.863 / 0.818; with the forward backstop 0.831 / 0.961; after fixes 0.951 / 1.000
+  holdout6, scored once with the system of cefdc6e: 0.841 / 1.000
+  holdout7, scored once with the system as shipped: 0.907 / 1.000
+  the whole set now: 0.986 / 1.000; throughput 850-1,750 narratives/s"""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The free-text safety net: reads a narrative for signs of a serious sexual offence, serious violence, domestic abuse,
 corruption, discrimination and risk of self-harm, whatever categories the reporter or handler chose.
 
-It is a rule system, not a model, so that a handler can be told why a flag was raised and a reviewer can read what
-is caught (safety_net_data/rules.py, one commented rule per kind of sign). The steps:
+It is a rule system first, so that a handler can be told why a flag was raised and a reviewer can read what is caught
+(safety_net_data/rules.py, one commented rule per kind of sign), with a learned backstop for serious sexual offences,
+which the rules alone never caught at the recall the requirement asks of unseen text. The steps:
 
 1. normalise: lower case, straight quotes, obfuscations undone ("r@pe", "s*x"), misspellt key words repaired;
 2. split into sentences; find every rule's anchor in each sentence;
@@ -11,11 +12,13 @@ is caught (safety_net_data/rules.py, one commented rule per kind of sign). The s
 4. drop an anchor that is the subject of a joke, a remark or a wish ("a joke about rape", "said he'd like to touch
    her up"), or that names a topic ("rape training", "the domestic abuse unit");
 5. where a rule needs a context (a sexual act needs force, incapacity, a child or an abused position), look for it
-   in the same sentence or either neighbour, itself not negated ("I wasn't drunk").
+   in the same sentence or either neighbour, itself not negated ("I wasn't drunk");
+6. when no serious-sexual-offence rule fired, ask the learned backstop (safety_net_data/backstop.py) about the
+   sentences the rules did not find a denial, joke, topic or consent in.
 
 Flagging is deliberately generous where a reading is ambiguous: a missed rape costs far more than a handler's minute.
-Measured figures and limits: docs/safety-net.md. The module imports no Django, so the `triage` command needs no
-database."""
+Measured figures and limits: docs/safety-net.md. The module imports no Django and no scikit-learn, so the `triage`
+command needs no database and no training dependencies."""
 
 from __future__ import annotations
 
