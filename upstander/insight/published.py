@@ -59,7 +59,8 @@ def _fairness(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _person_years(rows: list[dict[str, Any]], reference: str | None) -> list[dict[str, Any]]:
-    """Numerators protected as counts (denominators are person-years, rounded to 10); rate ratios recomputed."""
+    """Numerators protected as counts; denominators are person-years, withheld under 10 and otherwise rounded to 10;
+    rate ratios recomputed from the published figures."""
     from upstander.insight.fairness import rate_ratio_interval
 
     counted = protect_rate_rows([{**r, "denominator": 10**9} for r in rows if not r.get("missing")],
@@ -71,14 +72,15 @@ def _person_years(rows: list[dict[str, Any]], reference: str | None) -> list[dic
             out.append(dict(row))
             continue
         num = published[(row["stage"], row["group"])]
-        years = round(row["denominator"], -1) if row["denominator"] else None
+        years = round(row["denominator"], -1) if (row["denominator"] or 0) >= THRESHOLD else None
         new = {**row, "numerator": num, "denominator": years, "suppressed": num is None,
                "rate": num / years if num is not None and years else None,
                "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
         ref = next((r for r in rows if r["stage"] == row["stage"] and r["group"] == reference), None)
         ref_num = published.get((row["stage"], reference)) if ref else None
         if num is not None and years and ref_num and ref and ref.get("denominator"):
-            rr, low, high = rate_ratio_interval(num, years, ref_num, round(ref["denominator"], -1))
+            ref_years = round(ref["denominator"], -1) if ref["denominator"] >= THRESHOLD else None
+            rr, low, high = rate_ratio_interval(num, years, ref_num, ref_years) if ref_years else (None, None, None)
             if row["group"] == reference:
                 rr, low, high = 1.0, None, None
             new.update(relative_rate=rr, ci_low=low, ci_high=high,
