@@ -76,7 +76,37 @@ def one_world(staff: int, years: int, seed: int, excess: float, alphas: list[flo
     out["policy_alpha"] = policy_alpha
     out["alerts"] = summary.alerts_opened
     out["alerts_tp"] = len(alerted & set(planted))
+    out["separation"] = separation_figure(truth)
     return out
+
+
+def separation_figure(truth: dict) -> dict:
+    """Run the separation check on every separation allegation of the world, then compare the overseer's figure
+    (victims still working alongside their subject) with the truth file's list of victims on their subject's team."""
+    from upstander.audit.log import Actor
+    from upstander.cases.models import Allegation
+    from upstander.safeguarding import separation
+    from upstander.safeguarding.actions import do_check_separation
+
+    started = time.monotonic()
+    checked = 0
+    for allegation in Allegation.objects.filter(category__in=separation.separation_categories()).select_related(
+            "case", "subject", "mention__person"):
+        do_check_separation(actor=Actor.system("bench"), allegation=allegation)
+        checked += 1
+    seconds = time.monotonic() - started
+    started = time.monotonic()
+    together = separation.victims_alongside_subject()
+    figure_s = time.monotonic() - started
+    same_team = {s.task.case.code for s in together if s.task.person_role == "victim" and "team" in s.factors}
+    expected = {x["case"] for x in truth["victims_alongside_subject"]}
+    planted = {x["case"] for x in truth["victims_alongside_subject"] if x["planted"]}
+    unlinked = set(Allegation.objects.filter(case__code__in=expected - same_team, subject__isnull=True,
+                                             mention__person__isnull=True).values_list("case__code", flat=True))
+    return {"allegations_checked": checked, "check_s": round(seconds, 1), "figure": len(together),
+            "figure_s": round(figure_s, 2), "truth_same_team": len(expected), "found_same_team": len(same_team & expected),
+            "extra_same_team": len(same_team - expected), "missed_subject_unlinked": len(unlinked),
+            "planted": len(planted), "planted_found": len(planted & {s.task.case.code for s in together})}
 
 
 def run_child(args, seed: int, excess: float) -> dict:
@@ -157,6 +187,13 @@ def main() -> None:
         print(f"{r['excess']:>6} {r['alpha']:>6} {r['planted']:>7} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} "
               f"{r['precision'] if r['precision'] is not None else '-':>9} {r['recall']:>6}  {by_kind}")
     print("timing (s): " + "; ".join(f"{k} {v}" for k, v in timing.items()))
+    print("separation figure against the truth's victims on their subject's team, per world:")
+    for w in worlds:
+        s = w["separation"]
+        print(f"  excess {w['excess']} seed {w['seed']}: {s['found_same_team']}/{s['truth_same_team']} found "
+              f"({s['missed_subject_unlinked']} missed have no roster link for the subject), {s['extra_same_team']} "
+              f"extra; planted {s['planted_found']}/{s['planted']}; figure {s['figure']} (any shared factor); "
+              f"{s['allegations_checked']} allegations checked in {s['check_s']} s, figure in {s['figure_s']} s")
 
 
 if __name__ == "__main__":
