@@ -6,7 +6,7 @@ backstop catches most of them because it scores the whole wording, not a list of
 flag when the rules fire OR the backstop's probability reaches the threshold, unless the rules found the act and
 dropped it as negated, denied, joked about or a topic (the model does not understand "he never raped me").
 
-The model is plain data (backstop_model.json.gz: the vocabulary, each n-gram's IDF weight and coefficient, the
+The model is plain data (data/backstop_model.json.gz: the vocabulary, each n-gram's IDF weight and coefficient, the
 intercept), scored here in pure Python, so the runtime needs neither scikit-learn nor pickle; train_backstop.py
 checks that this scorer reproduces scikit-learn's probabilities."""
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).with_name("backstop_model.json.gz")
+MODEL_PATH = Path(__file__).with_name("data") / "backstop_model.json.gz"  # data/* is package data (pyproject.toml)
 # The balanced-class decision boundary, fixed before measuring; forward chaining over the held-out splits put it at
 # pooled recall 0.981 / precision 0.848 together with the rules (docs/safety-net.md has the trade-off at 0.4-0.7).
 THRESHOLD = 0.5

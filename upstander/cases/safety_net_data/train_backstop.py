@@ -1,4 +1,4 @@
-"""Trains the learned backstop (backstop.py) on the labelled narratives and writes backstop_model.json.gz.
+"""Trains the learned backstop (backstop.py) on the labelled narratives and writes data/backstop_model.json.gz.
 
     .venv/bin/python -m upstander.cases.safety_net_data.train_backstop            # train on every split, write
     .venv/bin/python -m upstander.cases.safety_net_data.train_backstop --check    # only check the shipped file
