@@ -86,8 +86,13 @@ def token_create(name: str, by_username: str, scope: str, as_json: bool) -> None
     if by_username:
         admins = admins.filter(username=by_username)
     if admins.count() != 1:
-        _fail("name the administrator account responsible for the token with --by USERNAME" if not by_username
-              else f"no active administrator account {by_username}", as_json)
+        if by_username:
+            problem = f"no active administrator account {by_username}"
+        elif not admins.exists():
+            problem = "a token is created for an administrator account, and there is none yet: create one first"
+        else:
+            problem = "name the administrator account responsible for the token with --by USERNAME"
+        _fail(problem, as_json)
     try:
         new = do_create_api_token(actor=Actor.system("people"), name=name, scope=scope, created_by=admins.get())
     except ValidationError as exc:
