@@ -138,7 +138,9 @@ def _outcomes(doc: dict[str, Any]) -> dict[str, Any]:
         for row, original in zip(rows, theme["rows"], strict=True):
             row.pop("stage")
             row["open"], row["closed"] = count(original["open"]), count(original["closed"])
-            if (original.get("closed") or 0) < THRESHOLD:
+            if row["denominator"] is None:  # a withheld total withholds its parts too
+                row["open"] = row["closed"] = None
+            if row["denominator"] is None or (original.get("closed") or 0) < THRESHOLD:
                 for key in ("median_days", "p25_days", "p75_days", "time_p_value"):
                     row[key] = None
             row.update(relative_rate=None, ci_low=None, ci_high=None, significant=None)
