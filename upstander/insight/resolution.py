@@ -315,6 +315,9 @@ def resolve_frames(mentions: pl.DataFrame, roster: pl.DataFrame, thresholds: Thr
     """Decisions for the mentions still to resolve (unresolved, and suggested ones when `rescore_suggested`),
     trained on the confirmed links among `mentions` (columns of database_frames)."""
     todo_status = [*RESOLVABLE, "suggested"] if rescore_suggested else list(RESOLVABLE)
+    if roster.height == 0 or not mentions["status"].is_in(todo_status).any():
+        return decide(pl.DataFrame(schema={"mention_id": pl.Utf8, "person_id": pl.Utf8, "probability": pl.Float64,
+                                           "runner_up": pl.Float64, "runner_up_id": pl.Utf8}))
     labels = mentions.filter((pl.col("status") == "confirmed") & pl.col("person_id").is_not_null()).select(
         "mention_id", "person_id")
     labelled = pl.col("mention_id").is_in(labels["mention_id"].implode())

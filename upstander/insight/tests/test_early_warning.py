@@ -210,12 +210,9 @@ def test_it_refuses_a_cutoff_with_no_history_to_learn_from():
 
 @pytest.fixture(scope="session")
 def chicago_ew() -> datasets.Dataset:
-    if not CHICAGO.is_dir():
-        pytest.skip(f"{CHICAGO} is not here")
-    from upstander.insight.importers.cpdp import import_cpdp
+    from upstander.insight.tests.test_patterns import imported_chicago
 
-    import_cpdp(CHICAGO, "chicago-early-warning")
-    return datasets.load("chicago-early-warning")
+    return datasets.load(imported_chicago())
 
 
 def independent_positives(cutoff: str, start: str, end: str) -> int:

@@ -165,15 +165,24 @@ def test_the_command_writes_one_json_document_with_the_issue_keys():
 # --- the Chicago data -----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def chicago() -> str:
-    """The Chicago CPDP data imported once per test session through the real importer."""
+def imported_chicago() -> str:
+    """The Chicago CPDP data imported through the real importer, once per test session (the data dir is the
+    session's own): the early-warning tests use it too."""
     if not CHICAGO.is_dir():
         pytest.skip(f"{CHICAGO} is not here")
     from upstander.insight.importers.cpdp import import_cpdp
 
-    import_cpdp(CHICAGO, "chicago-patterns")
-    return "chicago-patterns"
+    if not any(d["name"] == CHICAGO_NAME for d in datasets.list_datasets()):
+        import_cpdp(CHICAGO, CHICAGO_NAME)
+    return CHICAGO_NAME
+
+
+CHICAGO_NAME = "chicago-patterns"
+
+
+@pytest.fixture(scope="session")
+def chicago() -> str:
+    return imported_chicago()
 
 
 def independent_counts(date_from: str, date_to: str, source: str, max_group: int) -> dict:
