@@ -105,8 +105,15 @@ def do_add_information(*, actor: Actor, report: Report, data_key: bytes, body: s
 
 def do_report_retaliation(*, actor: Actor, report: Report, data_key: bytes, body: str,
                           files: Sequence[StagedFile] = ()) -> Message:
-    return do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
-                                   kind=RequestKind.RETALIATION, files=files)
+    """The reporter's account goes to the case team as a message and joins the overseer's retaliation alert
+    (the same ciphertext: the overseer's organisation holds the report's key too)."""
+    from upstander.safeguarding.retaliation import do_report_retaliation as join_retaliation_alert
+
+    with transaction.atomic():
+        message = do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
+                                          kind=RequestKind.RETALIATION, files=files)
+        join_retaliation_alert(actor=actor, report=report, text_ct=bytes(message.body_ct))
+    return message
 
 
 def do_request_review(*, actor: Actor, report: Report, data_key: bytes, body: str) -> Message:

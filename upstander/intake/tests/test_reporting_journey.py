@@ -206,6 +206,20 @@ def test_messages_go_both_ways_and_requests_are_recorded_in_the_clear(reporter, 
         "report.submit", "report.reporter_message", "report.retaliation_reported", "report.information_added"}
 
 
+def test_retaliation_reported_from_the_portal_joins_an_alert_the_overseer_sees(reporter, cast):
+    from upstander.safeguarding.models import RetaliationAlert, RetaliationClaim
+
+    journey = reporter()
+    report = report_for(journey.receipt)
+    visitor = Client()
+    come_back(visitor, journey.receipt)
+    assert visitor.post("/report/status/retaliation", {"body": "I was moved off the team."}).status_code == 302
+    alert = RetaliationAlert.objects.get(report=report)
+    assert alert.reported_by_person
+    claim = RetaliationClaim.objects.get(alert=alert)
+    assert b"moved off the team" not in bytes(claim.text_ct)  # the account stays encrypted
+
+
 def test_reporter_events_in_the_audit_log_carry_the_day_only(reporter):
     reporter()
     event = AuditEvent.objects.get(action="report.submit")
