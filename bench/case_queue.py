@@ -27,6 +27,7 @@ def _setup_env() -> None:
     os.environ.setdefault("UPSTANDER_FAST_HASHES", "1")  # account creation only; queries are unaffected
     if not os.environ.get("DATABASE_URL"):
         os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-bench-")
+        print(f"data dir: {os.environ['UPSTANDER_DATA_DIR']}", file=sys.stderr)
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 

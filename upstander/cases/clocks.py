@@ -247,18 +247,22 @@ def clocks_for(case, on: date | None = None) -> list[Clock]:
 
 def refresh_due(case_ids: Sequence[int]) -> int:
     """Rewrite the `due_on` cache of these cases from their events. Returns how many rows changed."""
+    from django.db import transaction
+
     from upstander.cases.models import Case
 
     now = today()
+    clock_spec = spec()
     facts = facts_for_cases(case_ids)
-    current = dict((pk, (d, k)) for pk, d, k in Case.objects.filter(id__in=case_ids).values_list("id", "due_on", "due_clock"))
-    changed = 0
+    current = {pk: (d, k) for pk, d, k in Case.objects.filter(id__in=case_ids).values_list("id", "due_on", "due_clock")}
+    changed = []
     for case_id, f in facts.items():
-        due = next_due(compute(f, now))
+        due = next_due(compute(f, now, clock_spec))
         if current.get(case_id) != due:
-            Case.objects.filter(id=case_id).update(due_on=due[0], due_clock=due[1])
-            changed += 1
-    return changed
+            changed.append(Case(id=case_id, due_on=due[0], due_clock=due[1]))
+    with transaction.atomic():  # one commit for the lot, not one per case
+        Case.objects.bulk_update(changed, ["due_on", "due_clock"], batch_size=500)
+    return len(changed)
 
 
 def lateness_days(due_on: date | None, on: date) -> int:

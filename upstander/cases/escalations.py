@@ -61,13 +61,13 @@ def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result:
         (c, k, lv): raised for c, k, lv, raised in Escalation.objects.filter(case_id__in=chunk).values_list(
             "case_id", "breach_key", "level", "raised_on")}
     codes = {pk: str(uid) for pk, uid in Case.objects.filter(id__in=chunk).values_list("id", "public_id")}
+    stale = []
     for case_id in chunk:
         result.cases_checked += 1
         computed = clocks.compute(facts[case_id], on, clock_spec)
         due = clocks.next_due(computed)
         if cached.get(case_id) != due:
-            Case.objects.filter(id=case_id).update(due_on=due[0], due_clock=due[1])
-            result.due_dates_refreshed += 1
+            stale.append(Case(id=case_id, due_on=due[0], due_clock=due[1]))
         for breach in clocks.breaches(computed):
             result.breaches_open += 1
             first = EscalationLevel.OVERSEER if breach.escalate == "overseer" else EscalationLevel.SUPERVISOR
@@ -77,6 +77,8 @@ def _tick_chunk(chunk: list[int], on: date, supervisor_days: int, actor, result:
             elif (first == EscalationLevel.SUPERVISOR and on >= raised + timedelta(days=supervisor_days)
                   and (case_id, breach.key, EscalationLevel.OVERSEER) not in existing):
                 _escalate(case_id, codes[case_id], breach, EscalationLevel.OVERSEER, on, actor, result)
+    Case.objects.bulk_update(stale, ["due_on", "due_clock"], batch_size=500)
+    result.due_dates_refreshed += len(stale)
 
 
 def _escalate(case_id: int, public_id: str, breach: clocks.Breach, level: str, on: date, actor, result: TickResult) -> None:

@@ -146,7 +146,7 @@ class Allegation(models.Model):
     referral_criteria = models.JSONField(default=list, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["subject", "category"])]
+        indexes = [models.Index(fields=["subject", "category"]), models.Index(fields=["category", "case"])]
 
 
 class StageEvent(models.Model):
