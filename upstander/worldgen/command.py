@@ -39,10 +39,13 @@ def summary(truth: dict) -> dict:
               help="Black vs White officers' rate of internally raised misconduct allegations, per head per year.")
 @click.option("--retaliation-excess", type=click.FloatRange(0, 1), default=DEFAULT_RETALIATION_EXCESS,
               show_default=True, help="Extra probability that a linked staff reporter suffers a detriment.")
+@click.option("--mention-noise", type=click.Choice(["default", "heavy"]), default="default", show_default=True,
+              help="How many slips reports make in naming subjects (heavy: more misspellings, nicknames and wrong "
+                   "numbers; the same world otherwise).")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary as one JSON document on stdout.")
 def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, relative_rate: float,
-             retaliation_excess: float, no_progress: bool, as_json: bool) -> None:
+             retaliation_excess: float, mention_noise: str, no_progress: bool, as_json: bool) -> None:
     """Generate a synthetic force (roster, HR history, reports and cases) with planted patterns, into an empty
     database, and optionally write the truth file naming what was planted."""
     from upstander.cli import ensure_ready
@@ -53,7 +56,8 @@ def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, rela
 
     try:
         truth = generate(staff, years, seed, end_date=end_date.date(), relative_rate=relative_rate,
-                         retaliation_excess=retaliation_excess, progress=not no_progress)
+                         retaliation_excess=retaliation_excess, mention_noise=mention_noise,
+                         progress=not no_progress)
     except WorldExists as exc:
         raise click.ClickException(str(exc)) from None
     if out is not None:

@@ -61,6 +61,7 @@ class WorldConfig:
     end_date: date = DEFAULT_END_DATE
     relative_rate: float = DEFAULT_RELATIVE_RATE
     retaliation_excess: float = DEFAULT_RETALIATION_EXCESS
+    mention_noise: str = "default"  # or "heavy": more slips in how reports name subjects (mentions.py)
 
     def __post_init__(self) -> None:
         if self.staff < 100:
@@ -71,6 +72,8 @@ class WorldConfig:
             raise ValueError("the relative rate must be positive")
         if not 0 <= self.retaliation_excess <= 1:
             raise ValueError("the retaliation excess rate is a probability between 0 and 1")
+        if self.mention_noise not in ("default", "heavy"):
+            raise ValueError("mention noise is 'default' or 'heavy'")
 
     @property
     def end(self) -> int:

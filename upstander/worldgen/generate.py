@@ -50,8 +50,9 @@ def _refuse_if_populated() -> None:
 
 def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_DATE,
              relative_rate: float = DEFAULT_RELATIVE_RATE, retaliation_excess: float = DEFAULT_RETALIATION_EXCESS,
-             progress: bool = True) -> dict:
-    """Generate and write a synthetic force; returns the truth dict (see docs/worldgen.md)."""
+             mention_noise: str = "default", progress: bool = True) -> dict:
+    """Generate and write a synthetic force; returns the truth dict (see docs/worldgen.md). `mention_noise`:
+    "default" or "heavy" (more slips in how reports name subjects; the same world otherwise)."""
     from django.db import connection, transaction
     from tqdm import tqdm
 
@@ -63,7 +64,7 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
     from upstander.worldgen.writer import ACTOR, BulkWriter, max_ids
 
     cfg = WorldConfig(staff=staff, years=years, seed=seed, end_date=end_date, relative_rate=relative_rate,
-                      retaliation_excess=retaliation_excess)
+                      retaliation_excess=retaliation_excess, mention_noise=mention_noise)
     ensure_ready()
     _refuse_if_populated()
     models = _models()
@@ -86,8 +87,10 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
                 raise WorldExists("the database changed while the world was being built; run worldgen again")
             write_world(world, models, writer)
             truth = assemble(world, builder, writer.counts)
+            truth["configured"]["mention_noise"] = mention_noise
             record(ACTOR, "worldgen.complete",
                    reason=f"seed {seed}, {staff} staff, {years} years to {cfg.end_date.isoformat()}, "
+                          f"{mention_noise} mention noise, "
                           f"{sum(writer.counts.values())} rows")
         bar.n = bar.total
     LAST_RUN.update(build_seconds=round(built - started, 1), write_seconds=round(time.monotonic() - built, 1),

@@ -1,103 +1,63 @@
 """Invented names, and the ways reporters get them wrong (the noise that subject resolution has to see through).
 
-Names are drawn by broad 2021-census group so that the roster looks like a London workforce; every name here is
-common, so two different people sharing a name is normal (and part of what resolution must cope with).
+Names come from `data/names.tsv`: several hundred given names and a few thousand family names of the UK's
+communities, each with a frequency, drawn by the person's broad 2021-census group through a mix of origins (a White
+officer is most often of British, then Irish, Polish, Italian … heritage). Common names are common and most are
+rare, as in a real force: two people sharing a full name happens, but far less often than in a short list. Short
+forms and nicknames (`data/nicknames.tsv`) are shared with subject resolution.
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
 
-GIVEN = {
-    ("white", "male"): [
-        "David", "James", "John", "Michael", "Robert", "Paul", "Mark", "Richard", "Andrew", "Stephen", "Daniel",
-        "Thomas", "Christopher", "Matthew", "Peter", "Anthony", "Steven", "Gary", "Simon", "Jonathan", "William",
-        "Benjamin", "Samuel", "Joseph", "Liam", "Ryan", "Craig", "Lee", "Adam", "Nicholas", "Patrick", "Sean",
-        "Luke", "Jack", "Oliver", "Harry", "George", "Edward", "Alexander", "Kevin", "Philip", "Stuart", "Wayne",
-    ],
-    ("white", "female"): [
-        "Sarah", "Emma", "Claire", "Laura", "Rebecca", "Rachel", "Lisa", "Helen", "Nicola", "Katherine", "Joanne",
-        "Amanda", "Victoria", "Charlotte", "Hannah", "Jessica", "Samantha", "Louise", "Elizabeth", "Jennifer",
-        "Lucy", "Sophie", "Amy", "Gemma", "Kelly", "Natalie", "Zoe", "Michelle", "Catherine", "Emily", "Alice",
-        "Fiona", "Karen", "Deborah", "Margaret", "Jane", "Anna", "Megan", "Chloe", "Ellie", "Danielle",
-    ],
-    ("asian", "male"): [
-        "Mohammed", "Ali", "Imran", "Amir", "Rajesh", "Sanjay", "Arjun", "Vikram", "Ravi", "Hassan", "Bilal",
-        "Faisal", "Asif", "Tariq", "Kamran", "Sunil", "Deepak", "Harpreet", "Gurpreet", "Jaswinder", "Wei",
-        "Jun", "Rahul", "Anil", "Shahid", "Zubair", "Nadeem", "Omar", "Usman", "Aman",
-    ],
-    ("asian", "female"): [
-        "Aisha", "Fatima", "Priya", "Sunita", "Anjali", "Nadia", "Sana", "Ayesha", "Zara", "Shabnam", "Rupinder",
-        "Harjit", "Kiran", "Meena", "Pooja", "Neha", "Shazia", "Farah", "Mei", "Ling", "Yasmin", "Amrita",
-        "Simran", "Rukhsana", "Tahira", "Nasreen",
-    ],
-    ("black", "male"): [
-        "Kwame", "Kofi", "Emmanuel", "Samuel", "Daniel", "Michael", "Joseph", "Olumide", "Tunde", "Chinedu",
-        "Marcus", "Andre", "Jermaine", "Darren", "Leroy", "Winston", "Delroy", "Tyrone", "Kelvin", "Curtis",
-        "Isaac", "Femi", "Segun", "Abdi", "Yusuf", "Ebere", "Nathaniel", "Joshua",
-    ],
-    ("black", "female"): [
-        "Grace", "Abena", "Ama", "Ngozi", "Chiamaka", "Funmilayo", "Folake", "Adaeze", "Simone", "Marcia",
-        "Beverley", "Jacqueline", "Sharon", "Tanya", "Keisha", "Shanice", "Precious", "Blessing", "Joy",
-        "Esther", "Ruth", "Patience", "Hodan", "Amina", "Naomi", "Danielle",
-    ],
-    ("other", "male"): ["Ahmed", "Karim", "Youssef", "Mustafa", "Sami", "Rami", "Carlos", "Luis", "Mateo", "Tomasz"],
-    ("other", "female"): ["Leila", "Mariam", "Noor", "Rania", "Sofia", "Maria", "Lucia", "Elena", "Agnieszka"],
+DATA = Path(__file__).resolve().parent / "data"
+
+# Origins of names within each census group, as shares of the group (round figures for a London workforce).
+ORIGINS = {
+    "white": {"british": 0.80, "irish": 0.04, "polish": 0.045, "italian": 0.03, "portuguese": 0.02, "romanian": 0.02,
+              "greek": 0.02, "turkish": 0.015, "latin": 0.01},
+    "asian": {"indian": 0.40, "pakistani": 0.22, "bangladeshi": 0.17, "chinese": 0.09, "other_asian": 0.12},
+    "black": {"caribbean": 0.40, "nigerian": 0.27, "ghanaian": 0.13, "somali": 0.12, "east_african": 0.08},
+    "other": {"arab": 0.35, "turkish": 0.15, "iranian": 0.20, "latin": 0.20, "other_asian": 0.10},
 }
 
-FAMILY = {
-    "white": [
-        "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
-        "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall",
-        "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill", "Ward",
-        "Morris", "Moore", "Clark", "Lee", "King", "Baker", "Harrison", "Morgan", "Allen", "James", "Scott",
-        "Phillips", "Watson", "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly",
-        "Cook", "Carter", "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox",
-        "Richards", "Khan", "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh", "Begum", "Wilkinson",
-        "Foster", "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason", "Ali", "Hunt", "Hussain", "Campbell",
-        "Matthews", "Owen", "Palmer", "Holmes", "Mills", "Barnes", "Knight", "Lloyd", "Butler", "Russell",
-        "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon", "Harvey", "Graham", "Pearson", "Ahmed",
-        "Fletcher", "Walsh", "Kaur", "Gibson", "Howard", "Andrews", "Stewart", "Elliott", "Reynolds", "Saunders",
-        "Payne", "Fox", "Ford", "Pearce", "Day", "Brooks", "West", "Lawrence", "Cole", "Atkinson", "Bradley",
-        "Spencer", "Gill", "Dawson", "Ball", "Burton", "O'Brien", "Watts", "Rose", "Booth", "Perry", "Ryan",
-        "McDonald", "MacKenzie", "Stephenson", "Thomson", "Macdonald", "Phillipson",
-    ],
-    "asian": [
-        "Patel", "Khan", "Singh", "Ahmed", "Ali", "Hussain", "Begum", "Kaur", "Shah", "Rahman", "Iqbal", "Malik",
-        "Akhtar", "Sharma", "Kumar", "Gupta", "Mistry", "Chaudhry", "Sandhu", "Gill", "Dhillon", "Bains",
-        "Mahmood", "Aziz", "Rashid", "Choudhury", "Islam", "Uddin", "Chen", "Wang", "Li", "Zhang", "Wong",
-        "Nair", "Pillai", "Desai", "Mehta", "Bhatti", "Sidhu",
-    ],
-    "black": [
-        "Okafor", "Adeyemi", "Mensah", "Owusu", "Boateng", "Asante", "Okonkwo", "Adebayo", "Oyelaran", "Nwosu",
-        "Campbell", "Williams", "Brown", "Johnson", "Thomas", "Francis", "Grant", "Bailey", "Clarke", "Henry",
-        "Edwards", "Richards", "Lewis", "Daley", "Gordon", "Reid", "Mohamed", "Ali", "Hassan", "Abdi", "Osei",
-        "Appiah", "Ogunleye", "Eze", "Olawale", "Morgan",
-    ],
-    "other": [
-        "Haddad", "Nasser", "Khalil", "Saleh", "Mansour", "Hakimi", "Rodriguez", "Garcia", "Fernandes",
-        "Kowalski", "Nowak", "Popescu", "Silva", "Santos", "Yilmaz", "Demir",
-    ],
-}
 
-NICKNAMES = {
-    "David": ["Dave", "Davey"], "James": ["Jim", "Jimmy", "Jamie"], "John": ["Johnny", "Jack"],
-    "Michael": ["Mike", "Mick", "Mikey"], "Robert": ["Rob", "Bob", "Robbie"], "Richard": ["Rich", "Rick", "Dick"],
-    "Andrew": ["Andy", "Drew"], "Stephen": ["Steve"], "Steven": ["Steve"], "Daniel": ["Dan", "Danny"],
-    "Thomas": ["Tom", "Tommy"], "Christopher": ["Chris"], "Matthew": ["Matt"], "Peter": ["Pete"],
-    "Anthony": ["Tony", "Ant"], "Jonathan": ["Jon", "Jonny"], "William": ["Will", "Bill", "Billy"],
-    "Benjamin": ["Ben"], "Samuel": ["Sam", "Sammy"], "Joseph": ["Joe", "Joey"], "Nicholas": ["Nick", "Nicky"],
-    "Patrick": ["Pat", "Paddy"], "Alexander": ["Alex", "Sandy"], "Edward": ["Ed", "Eddie", "Ted"],
-    "Philip": ["Phil"], "Kevin": ["Kev"], "Gary": ["Gaz"], "Simon": ["Si"], "Oliver": ["Ollie"],
-    "Harry": ["H"], "Stuart": ["Stu"], "Katherine": ["Kate", "Kathy", "Katie"], "Elizabeth": ["Liz", "Beth"],
-    "Rebecca": ["Becky", "Becca"], "Victoria": ["Vicky", "Tori"], "Samantha": ["Sam", "Sammy"],
-    "Jennifer": ["Jen", "Jenny"], "Catherine": ["Cath", "Cathy", "Kate"], "Deborah": ["Debbie", "Deb"],
-    "Margaret": ["Maggie", "Peggy"], "Jessica": ["Jess"], "Charlotte": ["Charlie", "Lottie"],
-    "Nicola": ["Nicky", "Nic"], "Joanne": ["Jo"], "Amanda": ["Mandy"], "Danielle": ["Dani"],
-    "Natalie": ["Nat"], "Emmanuel": ["Manny"], "Nathaniel": ["Nate", "Nat"], "Joshua": ["Josh"],
-    "Mohammed": ["Mo"], "Ebere": ["Eby"], "Olumide": ["Olu"], "Funmilayo": ["Funmi"], "Chiamaka": ["Chi"],
-    "Gurpreet": ["Gary"], "Harpreet": ["Harry"], "Jaswinder": ["Jas"], "Kamran": ["Kam"],
-}
+@cache
+def _table() -> dict[tuple[str, str], tuple[list[str], list[float]]]:
+    """(origin, kind) -> (names, cumulative weights)."""
+    raw: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for line in (DATA / "names.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            origin, kind, name, weight = line.split("\t")
+            raw.setdefault((origin, kind), []).append((name, float(weight)))
+    return {key: ([n for n, _ in rows], list(accumulate(w for _, w in rows))) for key, rows in raw.items()}
+
+
+@cache
+def _origins(group: str) -> tuple[list[str], list[float]]:
+    mix = ORIGINS.get(group, ORIGINS["white"])
+    return list(mix), list(accumulate(mix.values()))
+
+
+def _draw(rng: random.Random, names: list[str], cumulative: list[float]) -> str:
+    return names[min(bisect(cumulative, rng.random() * cumulative[-1]), len(names) - 1)]
+
+
+@cache
+def nickname_table() -> dict[str, list[str]]:
+    """Full given name -> its short forms and nicknames, as in data/nicknames.tsv."""
+    table = {}
+    for line in (DATA / "nicknames.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, short = line.split("\t")
+            table[name] = short.split(",")
+    return table
+
 
 OFFICER_RANK_WRITTEN = {
     "Constable": ["PC", "DC", "Constable", "Officer", "PC"], "Sergeant": ["PS", "DS", "Sergeant", "Sarge", "Sgt"],
@@ -137,7 +97,7 @@ def misspell(name: str, rng: random.Random) -> str:
 
 
 def nickname(given: str, rng: random.Random) -> str | None:
-    options = NICKNAMES.get(given)
+    options = nickname_table().get(given)
     return options[rng.randrange(len(options))] if options else None
 
 
@@ -163,15 +123,13 @@ def wrong_number(number: str, rng: random.Random) -> str:
 
 
 def pick_name(rng: random.Random, group: str, sex: str) -> tuple[str, str]:
-    """A (given, family) pair for a census group and sex; mixed heritage draws from two groups' lists."""
-    sex_key = "female" if sex == "female" else "male"
+    """A (given, family) pair for a census group and sex; both names from one origin of the group, except that mixed
+    heritage draws the given name from one group and the family name from another."""
+    sex_key = "given_female" if sex == "female" else "given_male"
+    table = _table()
     if group == "mixed":
-        given_group = rng.choice(["white", "black", "asian"])
-        family_group = rng.choice(["white", "black"])
-    elif group in FAMILY:
-        given_group = family_group = group
+        given_origin = _draw(rng, *_origins(rng.choice(["white", "black", "asian"])))
+        family_origin = _draw(rng, *_origins(rng.choice(["white", "black"])))
     else:
-        given_group = family_group = "white"
-    given_list = GIVEN[(given_group, sex_key)]
-    family_list = FAMILY[family_group]
-    return given_list[rng.randrange(len(given_list))], family_list[rng.randrange(len(family_list))]
+        given_origin = family_origin = _draw(rng, *_origins(group))
+    return _draw(rng, *table[(given_origin, sex_key)]), _draw(rng, *table[(family_origin, "family")])
