@@ -4,11 +4,13 @@
 
 1. A world from the synthetic force generator in a throwaway data dir (mentions written with the generator's noise:
    nicknames, misspellings, initials, family name only, unit only, wrong or missing numbers, wrong ranks).
-2. Resolution at two noise levels. Half the generator's confirmed links (chosen by seed) are held out with the
-   generator's unresolved mentions; the other half are the confirmed links the model learns m from. "default": the
-   held-out mentions as the generator wrote them. "heavy": each held-out mention degraded further, independently:
-   family name misspelt again (p 0.5), number dropped (0.3), unit dropped (0.3), given name cut to an initial (0.3).
-   Precision/recall of automatic links, and of automatic links plus the suggestion queued for a handler.
+2. Resolution at the generator's two noise levels (`worldgen --mention-noise default|heavy`: the same world, the
+   heavy one's mentions with more slips — upstander/worldgen/mentions.py; the heavy mentions are taken from the same
+   seed's world built in memory). Half the generator's confirmed links (chosen by seed) are held out with the
+   generator's unresolved mentions and scored; the other half are the confirmed links the model learns m from.
+   Precision = right links / links made; recall = right links / mentions scored (every one names someone in the
+   roster). "linked": automatic links only. "confirmed": automatic links plus the queued suggestions a handler
+   confirms (a right suggestion confirmed, a wrong one rejected); "reviewed" is the handler's queue.
 3. The planted repeat subjects' earlier, never-linked mentions: how many resolution links to the right person.
 4. The planted crews: `insight patterns` on the live dataset, and whether each planted crew is inside a crew found.
 
@@ -37,36 +39,31 @@ def setup(data_dir: str) -> None:
     ensure_ready()
 
 
-def degrade(mentions, held: set[str], seed: int):
-    """The "heavy" noise level: more slips on each held-out mention (module docstring)."""
+def heavy_mentions(options, mentions):
+    """The mentions as the same seed's world writes them at the heavy noise level (built in memory, not written)."""
+    import uuid
+
     import polars as pl
 
-    from upstander.worldgen.names import misspell
+    from upstander.worldgen.build import build_world
+    from upstander.worldgen.config import WorldConfig
 
-    rng = random.Random(seed)
-    rows = []
-    for row in mentions.iter_rows(named=True):
-        if row["mention_id"] in held:
-            tokens = row["name"].split()
-            if tokens and rng.random() < 0.5:
-                tokens[-1] = misspell(tokens[-1], rng)
-            if len(tokens) >= 2 and rng.random() < 0.3:
-                tokens[0] = tokens[0][0] + "."
-            row["name"] = " ".join(tokens)
-            if rng.random() < 0.3:
-                row["number"] = ""
-            if rng.random() < 0.3:
-                row["unit"] = ""
-        rows.append(row)
-    return pl.DataFrame(rows, schema=mentions.schema)
+    world, _ = build_world(WorldConfig(staff=options.staff, years=options.years, seed=options.seed,
+                                       mention_noise="heavy"), {}, {"force": 1, "overseer": 2, "custodians": 3})
+    written = {str(uuid.UUID(row[1])): row[3:7] for row in world.rows["mention"]}
+    assert set(written) == set(mentions["mention_id"]), "the heavy world should have the same mentions"
+    columns = ("name", "number", "unit", "rank")
+    return mentions.with_columns(
+        pl.col("mention_id").replace_strict({m: w[k] for m, w in written.items()}).alias(column)
+        for k, column in enumerate(columns))
 
 
 def fmt(result: dict) -> str:
     parts = []
-    for key in ("linked", "with_suggestions"):
+    for key in ("linked", "confirmed"):
         r = result[key]
-        parts.append(f"{key}: {r['made']} made, precision {r['precision']:.3f}, recall {r['recall']:.3f}, "
-                     f"F1 {r['f1']:.3f}")
+        parts.append(f"{key}: {r['made']} made, precision {r['precision'] or 0:.3f}, recall {r['recall'] or 0:.3f}, "
+                     f"F1 {r['f1'] or 0:.3f}" + (f" ({r['reviewed']} reviewed)" if "reviewed" in r else ""))
     return "; ".join(parts)
 
 
@@ -106,12 +103,13 @@ def main() -> None:
         .alias("status"))
     print(f"labels (confirmed links learnt from): {len(confirmed) - len(held)}; evaluated: {len(evaluation)}")
 
-    for level, frame in (("default", labelled), ("heavy", degrade(labelled, held, options.seed))):
+    for level, frame in (("default", labelled), ("heavy", heavy_mentions(options, labelled))):
         started = time.perf_counter()
         decisions = resolution.resolve_frames(frame, roster)
         result = resolution.evaluate(decisions, true_person, sorted(evaluation))
-        print(f"noise {level}: {fmt(result)}; queue {result['decisions']}, no candidate {result['no_candidate']} "
-              f"({time.perf_counter() - started:.1f} s)")
+        print(f"noise {level}: {fmt(result)}; decisions {result['decisions']}, no candidate "
+              f"{result['no_candidate']} ({time.perf_counter() - started:.1f} s)")
+        print("  " + json.dumps({"level": level, **result}, default=str))
         if level == "default":
             earlier = [m["mention"] for s in truth["repeat_subjects"] for m in s["mentions"] if not m["linked"]]
             repeat = resolution.evaluate(decisions, true_person, earlier)

@@ -1,22 +1,31 @@
 """Subject resolution: link each subject mention (name, number, unit and rank as the reporter wrote them) to a person
-in the roster with probabilistic record linkage (Splink on DuckDB). See docs/patterns.md.
+in the roster with probabilistic record linkage (Splink on DuckDB), then decide per mention. See docs/patterns.md.
 
-- The roster is one record per person × unit stint (UnitHistory), so "the unit they were in at the time" is a level
-  of the unit comparison; a person's score for a mention is their best stint's.
-- Comparisons: family name (exact with term-frequency adjustment, Jaro-Winkler ≥ 0.92 / 0.8), given name (exact or
-  known-as, initial, prefix as in nicknames, Jaro-Winkler ≥ 0.88), warrant or staff number (exact, one edit —
-  swapped, wrong or dropped digit), unit (unit and team at the date, unit at the date, unit at another time), rank
-  (the written rank's canonical form), employment at the date.
+- Records. The roster is one record per person × unit stint (UnitHistory), so "the unit they were in at the time"
+  is a level of the unit comparison; a person's weight for a mention is their best stint's. A mention's unit text
+  is read against the roster's own unit and team names.
+- Comparisons (Splink): family name (exact with a term-frequency adjustment; one slip — one edit or the same
+  sound; Jaro-Winkler ≥ 0.88), given name (the same, the name a person is known by, or a nickname of it from
+  worldgen's data/nicknames.tsv; an initial; one slip), warrant or staff number (exact; one edit: swapped, wrong or
+  dropped digit), unit (team and unit at the date; unit at the date; unit at another time), rank, employment at
+  the date. Blocking: number, number prefix or suffix, family name, its first three letters, its sound, its last
+  three letters, and (for mentions with no name) unit and rank.
 - Confirmed links feed back: the m probabilities are estimated from the mentions a handler confirmed (pairwise
   labels); u probabilities from random pairs. With no confirmed links yet, m comes from expectation maximisation.
-- Decision per mention: best person p1, next-best other person p2. Linked automatically when p1 ≥ `link_at` and
+- Exactly one person. Splink weighs each pair on its own; but a mention names one person, so each candidate's
+  Bayes factor is divided by the sum over all candidates plus an allowance for everyone blocking left out (each
+  taken as disagreeing on every identifying field the mention gives). That share is the mention's probability for
+  that person: two equally good candidates each get at most a half, a lone rare surname most of it.
+- Decision per mention: best person p1, next-best person p2 (shares). Linked automatically when p1 ≥ `link_at` and
   p2 < `runner_up_below`; suggested (queued for a handler) when p1 ≥ `suggest_at`; otherwise left unresolved.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +41,7 @@ RANK_ALIASES = {
     "commander": ["commander", "cmdr"],
     "deputy assistant commissioner": ["deputy assistant commissioner", "dac"],
     "assistant commissioner": ["assistant commissioner", "ac"],
+    "staff": ["staff", "police staff", "band a", "band b", "band c", "band d", "band e", "senior leader"],
 }
 RANK_OF = {alias: rank for rank, aliases in RANK_ALIASES.items() for alias in aliases}
 
@@ -40,11 +50,11 @@ MENTIONS, ROSTER = "mentions", "roster"
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Defaults chosen on synthetic forces of 2,000 and 10,000 staff (docs/patterns.md): no wrong automatic link
-    in either; a runner-up at 0.2 already let a same-name colleague through at 10,000."""
+    """On the person's share of the mention (module docstring). Chosen on synthetic forces of 2,000 and 10,000 staff
+    at both noise levels (docs/patterns.md)."""
 
-    link_at: float = 0.5
-    runner_up_below: float = 0.1
+    link_at: float = 0.9
+    runner_up_below: float = 0.05
     suggest_at: float = 0.1
 
 
@@ -58,21 +68,78 @@ def canonical_rank(text: str | None) -> str | None:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"[^a-z0-9 ,'-]", "", text.lower().replace(".", " ")).strip()
     return re.sub(r"\s+", " ", text) or None
 
 
-def mention_records(mentions: pl.DataFrame) -> pl.DataFrame:
-    """mentions: mention_id, name, number, unit, rank, on (date) -> Splink records."""
+_SOUNDS = [("^mac", "mc"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("y", "i"), ("th", "t"),
+           ("dt", "t"), ("sch", "s")]
+
+
+def sound_key(name: str | None) -> str | None:
+    """A rough English sound key: similar-sounding spellings of a family name (Phillips/Fillips, McKenzie/Mackenzie,
+    Thomson/Tomson, Smyth/Smith) share it. First letter kept after the rewrites, then consonants, doubles merged."""
+    if not name:
+        return None
+    text = re.sub(r"[^a-z]", "", name.lower())
+    for old, new in _SOUNDS:
+        text = re.sub(old, new, text)
+    if not text:
+        return None
+    rest = re.sub(r"[aeiouhw]", "", text[1:])
+    return re.sub(r"(.)\1+", r"\1", text[0] + rest)
+
+
+def _nicknames() -> dict[str, list[str]]:
+    """Short form -> the full given names it stands for (lower case)."""
+    from upstander.worldgen.names import nickname_table
+
+    table: dict[str, list[str]] = {}
+    for full, shorts in nickname_table().items():
+        for short in shorts:
+            table.setdefault(short.lower(), []).append(full.lower())
+    return table
+
+
+def _units(roster: pl.DataFrame) -> dict[str, set[str]]:
+    """Unit name -> its team names, as the roster records spell them."""
+    units: dict[str, set[str]] = {}
+    for unit, team in roster.select("unit_name", "team_name").unique().iter_rows():
+        if unit:
+            units.setdefault(unit, set()).update([team] if team else [])
+    return units
+
+
+def read_unit(text: str | None, units: dict[str, set[str]]) -> tuple[str | None, str | None]:
+    """(unit, team) named in a written unit such as "Northgate BCU" or "Response Team A, Northgate": the longest
+    roster unit name in it, then the longest of that unit's team names."""
+    text = _clean(text)
+    if not text:
+        return None, None
+    head, _, tail = text.rpartition(",")
+    unit_part = _unit_name(tail) or ""
+    unit = unit_part if unit_part in units else max((u for u in units if u in text), key=len, default=None)
+    if unit is None:
+        return None, None
+    team = max((t for t in units[unit] if t in (head or text)), key=len, default=None)
+    return unit, team
+
+
+def mention_records(mentions: pl.DataFrame, roster: pl.DataFrame | None = None) -> pl.DataFrame:
+    """mentions: mention_id, name, number, unit, rank, on (date) -> Splink records (units read against `roster`)."""
+    nick = _nicknames()
+    units = _units(roster) if roster is not None else {}
     rows = []
     for m in mentions.iter_rows(named=True):
         tokens = (_clean(m["name"]) or "").replace(",", " ").split()
         given = tokens[0] if len(tokens) >= 2 else None
         family = tokens[-1] if tokens else None
-        number = re.sub(r"\s", "", m["number"] or "").upper() or None
-        unit = _clean(m["unit"])
-        rows.append({"unique_id": m["mention_id"], "person_id": None, "given": given, "known_as": None,
-                     "family": family, "number": number, "unit_text": unit, "unit_name": None, "team_name": None,
+        unit, team = read_unit(m["unit"], units)
+        rows.append({"unique_id": m["mention_id"], "person_id": None, "given": given,
+                     "given_forms": [given, *nick.get(given, [])] if given else None, "known_as": None,
+                     "family": family, "family_sound": sound_key(family), "number": _number(m["number"]),
+                     "unit_text": _clean(m["unit"]), "unit_name": unit, "team_name": team,
                      "rank": canonical_rank(m["rank"]), "seen_on": m["on"], "stint_from": None, "stint_to": None,
                      "joined_on": None, "left_on": None})
     return pl.DataFrame(rows, schema=RECORD_SCHEMA)
@@ -85,11 +152,20 @@ def roster_records(people: pl.DataFrame, stints: pl.DataFrame) -> pl.DataFrame:
     joined = people.join(stints, on="person_id", how="left").with_row_index("k")
     return pl.DataFrame([{
         "unique_id": f"{r['person_id']}#{r['k']}", "person_id": r["person_id"], "given": _clean(r["given"]),
-        "known_as": _clean(r["known_as"]), "family": _clean(r["family"]),
-        "number": re.sub(r"\s", "", r["number"] or "").upper() or None, "unit_text": None,
+        "given_forms": None, "known_as": _clean(r["known_as"]), "family": _last(_clean(r["family"])),
+        "family_sound": sound_key(_last(_clean(r["family"]))), "number": _number(r["number"]), "unit_text": None,
         "unit_name": _unit_name(r["unit_name"]), "team_name": _clean(r["team_name"]),
         "rank": canonical_rank(r["rank"]), "seen_on": None, "stint_from": r["start"], "stint_to": r["end"],
         "joined_on": r["joined"], "left_on": r["left"]} for r in joined.iter_rows(named=True)], schema=RECORD_SCHEMA)
+
+
+def _last(family: str | None) -> str | None:
+    """A family name as a reporter's last word of it ("de luca" -> "luca")."""
+    return family.split()[-1] if family else None
+
+
+def _number(text: str | None) -> str | None:
+    return re.sub(r"\s", "", text or "").upper() or None
 
 
 def _unit_name(name: str | None) -> str | None:
@@ -98,9 +174,10 @@ def _unit_name(name: str | None) -> str | None:
 
 
 RECORD_SCHEMA = {
-    "unique_id": pl.Utf8, "person_id": pl.Utf8, "given": pl.Utf8, "known_as": pl.Utf8, "family": pl.Utf8,
-    "number": pl.Utf8, "unit_text": pl.Utf8, "unit_name": pl.Utf8, "team_name": pl.Utf8, "rank": pl.Utf8,
-    "seen_on": pl.Date, "stint_from": pl.Date, "stint_to": pl.Date, "joined_on": pl.Date, "left_on": pl.Date,
+    "unique_id": pl.Utf8, "person_id": pl.Utf8, "given": pl.Utf8, "given_forms": pl.List(pl.Utf8),
+    "known_as": pl.Utf8, "family": pl.Utf8, "family_sound": pl.Utf8, "number": pl.Utf8, "unit_text": pl.Utf8,
+    "unit_name": pl.Utf8, "team_name": pl.Utf8, "rank": pl.Utf8, "seen_on": pl.Date, "stint_from": pl.Date,
+    "stint_to": pl.Date, "joined_on": pl.Date, "left_on": pl.Date,
 }
 
 
@@ -121,23 +198,25 @@ def _level(sql: str, label: str, **extra: Any) -> dict:
     return {"sql_condition": sql if sql == "ELSE" else _sides(sql), "label_for_charts": label, **extra}
 
 
+# Fields whose disagreement the blocking rules make likely for a person they leave out (see _allowance).
+IDENTIFYING = {"family": "family", "number": "number", "unit": "unit_name"}
+
+
 def settings(n_records: int) -> dict:
     at_time = "m.seen_on BETWEEN p.stint_from AND coalesce(p.stint_to, DATE '9999-12-31')"
-    unit_hit = "contains(m.unit_text, p.unit_name)"
     comparisons = [
         {"output_column_name": "family", "comparison_levels": [
             _level("l.family IS NULL OR r.family IS NULL", "null", is_null_level=True),
             _level("l.family = r.family", "exact", tf_adjustment_column="family", tf_adjustment_weight=1.0),
-            _level("jaro_winkler_similarity(l.family, r.family) >= 0.92", "jw 0.92"),
-            _level("jaro_winkler_similarity(l.family, r.family) >= 0.8", "jw 0.8"),
+            _level("damerau_levenshtein(l.family, r.family) <= 1 OR l.family_sound = r.family_sound", "one slip"),
+            _level("jaro_winkler_similarity(l.family, r.family) >= 0.88", "jw 0.88"),
             _level("ELSE", "else")]},
         {"output_column_name": "given", "comparison_levels": [
             _level("l.given IS NULL OR r.given IS NULL", "null", is_null_level=True),
-            _level(_either("m.given = p.given OR m.given = p.known_as"), "exact or known as"),
+            _level(_either("list_contains(m.given_forms, p.given) OR m.given = p.known_as"), "same, known as or nickname"),
             _level(_either("length(m.given) = 1 AND m.given = substr(p.given, 1, 1)"), "initial"),
-            _level(_either("length(m.given) >= 3 AND (starts_with(p.given, m.given) OR starts_with(m.given, p.given))"),
-                   "prefix"),
-            _level("jaro_winkler_similarity(l.given, r.given) >= 0.88", "jw 0.88"),
+            _level("damerau_levenshtein(l.given, r.given) <= 1 OR jaro_winkler_similarity(l.given, r.given) >= 0.9",
+                   "one slip"),
             _level("ELSE", "else")]},
         {"output_column_name": "number", "comparison_levels": [
             _level("l.number IS NULL OR r.number IS NULL", "null", is_null_level=True),
@@ -145,10 +224,11 @@ def settings(n_records: int) -> dict:
             _level("damerau_levenshtein(l.number, r.number) <= 1", "one edit"),
             _level("ELSE", "else")]},
         {"output_column_name": "unit", "comparison_levels": [
-            _level("coalesce(l.unit_text, r.unit_text) IS NULL", "null", is_null_level=True),
-            _level(_either(f"{unit_hit} AND {at_time} AND contains(m.unit_text, p.team_name)"), "team and unit then"),
-            _level(_either(f"{unit_hit} AND {at_time}"), "unit then"),
-            _level(_either(unit_hit), "unit at another time"),
+            _level("l.unit_name IS NULL OR r.unit_name IS NULL", "null", is_null_level=True),
+            _level(_either(f"m.unit_name = p.unit_name AND m.team_name = p.team_name AND {at_time}"),
+                   "team and unit then"),
+            _level(_either(f"m.unit_name = p.unit_name AND {at_time}"), "unit then"),
+            _level("l.unit_name = r.unit_name", "unit at another time"),
             _level("ELSE", "else")]},
         {"output_column_name": "rank", "comparison_levels": [
             _level("l.rank IS NULL OR r.rank IS NULL", "null", is_null_level=True),
@@ -163,11 +243,13 @@ def settings(n_records: int) -> dict:
     ]
     blocking = [
         "l.number = r.number",
-        "l.family = r.family",
-        "substr(l.family, 1, 3) = substr(r.family, 1, 3) AND substr(l.given, 1, 1) = substr(r.given, 1, 1)",
-        "right(l.family, 3) = right(r.family, 3)",
         "substr(l.number, 1, 4) = substr(r.number, 1, 4)",
         "right(l.number, 4) = right(r.number, 4)",
+        "l.family = r.family",
+        "substr(l.family, 1, 3) = substr(r.family, 1, 3)",
+        "l.family_sound = r.family_sound",
+        "right(l.family, 3) = right(r.family, 3)",
+        "l.unit_name = r.unit_name AND l.rank = r.rank AND (l.family IS NULL OR r.family IS NULL)",
     ]
     return {
         "link_type": "link_only",
@@ -180,10 +262,15 @@ def settings(n_records: int) -> dict:
     }
 
 
+SCORE_SCHEMA = {"mention_id": pl.Utf8, "person_id": pl.Utf8, "probability": pl.Float64, "runner_up": pl.Float64,
+                "runner_up_id": pl.Utf8, "candidates": pl.UInt32}
+
+
 def score(mentions: pl.DataFrame, roster: pl.DataFrame, labels: pl.DataFrame | None = None,
           *, seed: int = 1) -> pl.DataFrame:
-    """Best and next-best person for each mention: mention_id, person_id, probability, runner_up, runner_up_id.
-    `labels` (mention_id, person_id): confirmed links, used to estimate the m probabilities."""
+    """Best and next-best person for each mention, as shares of the mention (module docstring): mention_id,
+    person_id, probability, runner_up, runner_up_id, candidates. `labels` (mention_id, person_id): confirmed links,
+    used to estimate the m probabilities."""
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
@@ -201,24 +288,59 @@ def score(mentions: pl.DataFrame, roster: pl.DataFrame, labels: pl.DataFrame | N
     else:
         for rule in ("l.number = r.number", "l.family = r.family"):
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    predictions = linker.inference.predict(threshold_match_probability=0.001).as_pandas_dataframe()
-    frame = pl.from_pandas(predictions)
+        model = linker.misc.save_model_to_json()
+    frame = pl.from_arrow(linker.inference.predict().as_duckdbpyrelation().arrow())
     if frame.height == 0:
-        return pl.DataFrame(schema={"mention_id": pl.Utf8, "person_id": pl.Utf8, "probability": pl.Float64,
-                                    "runner_up": pl.Float64, "runner_up_id": pl.Utf8})
+        return pl.DataFrame(schema=SCORE_SCHEMA)
     mention_left = pl.col("person_id_l").is_null()  # roster records carry a person id, mentions do not
     frame = frame.select(
         pl.when(mention_left).then(pl.col("unique_id_l")).otherwise(pl.col("unique_id_r")).alias("mention_id"),
         pl.coalesce("person_id_l", "person_id_r").alias("person_id"),
-        pl.col("match_probability").alias("probability"),
+        (pl.col("match_weight") - _prior_weight(model)).alias("weight"),
     )
-    best_per_person = frame.group_by("mention_id", "person_id").agg(pl.col("probability").max())
-    ranked = best_per_person.sort(["mention_id", "probability", "person_id"], descending=[False, True, False])
+    people = roster["person_id"].n_unique()
+    per_person = frame.group_by("mention_id", "person_id").agg(pl.col("weight").max())
+    allowance = _allowance(model, mentions)
+    shares = per_person.join(allowance, on="mention_id", how="left").with_columns(
+        pl.col("person_id").count().over("mention_id").alias("candidates"),
+        pl.col("weight").max().over("mention_id").alias("top"),
+    ).with_columns((2 ** (pl.col("weight") - pl.col("top"))).alias("relative")).with_columns(
+        (pl.col("relative") / (pl.col("relative").sum().over("mention_id") + (people - pl.col("candidates")).clip(0)
+                               * 2 ** (pl.col("left_out") - pl.col("top")))).alias("probability"))
+    ranked = shares.sort(["mention_id", "probability", "person_id"], descending=[False, True, False])
     return ranked.group_by("mention_id", maintain_order=True).agg(
         pl.col("person_id").first(), pl.col("probability").first(),
         pl.col("probability").get(1, null_on_oob=True).fill_null(0.0).alias("runner_up"),
         pl.col("person_id").get(1, null_on_oob=True).alias("runner_up_id"),
+        pl.col("candidates").first().cast(pl.UInt32),
     )
+
+
+def _bayes_factors(model: dict) -> dict[tuple[str, str], float]:
+    """(comparison, level label) -> log2 Bayes factor m/u."""
+    out = {}
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level"):
+                m, u = level.get("m_probability") or 1e-6, level.get("u_probability") or 1e-6
+                out[(comparison["output_column_name"], level["label_for_charts"])] = math.log2(m / u)
+    return out
+
+
+def _prior_weight(model: dict) -> float:
+    p = model["probability_two_random_records_match"]
+    return math.log2(p / (1 - p))
+
+
+def _allowance(model: dict, mentions: pl.DataFrame) -> pl.DataFrame:
+    """Per mention, the log2 Bayes factor allowed for each roster person blocking left out: one who disagrees on every
+    identifying field the mention gives (family name, number, unit) and is average on the rest (an expected Bayes
+    factor of 1)."""
+    factors = _bayes_factors(model)
+    weight = pl.lit(0.0)
+    for comparison, column in IDENTIFYING.items():
+        weight = weight + pl.when(pl.col(column).is_not_null()).then(factors[(comparison, "else")]).otherwise(0.0)
+    return mentions.select(pl.col("unique_id").alias("mention_id"), weight.alias("left_out"))
 
 
 def _smoothed(model: dict, labelled: int, pseudo: float = 0.5) -> dict:
@@ -256,21 +378,28 @@ def decide(scores: pl.DataFrame, thresholds: Thresholds = Thresholds()) -> pl.Da
 
 
 def evaluate(decisions: pl.DataFrame, truth: dict[str, str], mention_ids: list[str]) -> dict[str, Any]:
-    """Precision and recall against the true person of every mention in `mention_ids`.
+    """Precision, recall and F1 against the true person of every mention in `mention_ids` (each names someone in the
+    roster). Precision: right links / links made; recall: right links / mentions.
 
-    linked: automatic links only; with_suggestions: also counting each suggestion's person as the answer."""
+    linked: automatic links only. confirmed: automatic links plus the suggestions a handler confirms — each queued
+    suggestion shown to a handler who confirms it when it names the right person and rejects it otherwise (the
+    rejected ones stay unlinked); `reviewed` is the handler's queue."""
     chosen = decisions.filter(pl.col("mention_id").is_in(mention_ids))
     total = len(mention_ids)
+    right = chosen.with_columns(pl.struct("mention_id", "person_id").map_elements(
+        lambda r: truth.get(r["mention_id"]) == r["person_id"], return_dtype=pl.Boolean).alias("right"))
+    auto = right.filter(pl.col("decision") == "linked")
+    queued = right.filter(pl.col("decision") == "suggested")
     result: dict[str, Any] = {"mentions": total}
-    for name, kinds in (("linked", ["linked"]), ("with_suggestions", ["linked", "suggested"])):
-        made = chosen.filter(pl.col("decision").is_in(kinds))
-        correct = sum(truth.get(m) == p for m, p in made.select("mention_id", "person_id").iter_rows())
-        precision = correct / made.height if made.height else None
+    for name, made, correct in (
+            ("linked", auto.height, int(auto["right"].sum())),
+            ("confirmed", auto.height + int(queued["right"].sum()), int(auto["right"].sum() + queued["right"].sum()))):
+        precision = correct / made if made else None
         recall = correct / total if total else None
         f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
-        result[name] = {"made": made.height, "correct": correct, "precision": precision, "recall": recall, "f1": f1}
-    counts = chosen.group_by("decision").len()
-    result["decisions"] = dict(counts.iter_rows())
+        result[name] = {"made": made, "correct": correct, "precision": precision, "recall": recall, "f1": f1}
+    result["confirmed"]["reviewed"] = queued.height
+    result["decisions"] = dict(chosen.group_by("decision").len().iter_rows())
     result["no_candidate"] = total - chosen.height
     return result
 
@@ -316,13 +445,12 @@ def resolve_frames(mentions: pl.DataFrame, roster: pl.DataFrame, thresholds: Thr
     trained on the confirmed links among `mentions` (columns of database_frames)."""
     todo_status = [*RESOLVABLE, "suggested"] if rescore_suggested else list(RESOLVABLE)
     if roster.height == 0 or not mentions["status"].is_in(todo_status).any():
-        return decide(pl.DataFrame(schema={"mention_id": pl.Utf8, "person_id": pl.Utf8, "probability": pl.Float64,
-                                           "runner_up": pl.Float64, "runner_up_id": pl.Utf8}))
+        return decide(pl.DataFrame(schema=SCORE_SCHEMA))
     labels = mentions.filter((pl.col("status") == "confirmed") & pl.col("person_id").is_not_null()).select(
         "mention_id", "person_id")
     labelled = pl.col("mention_id").is_in(labels["mention_id"].implode())
     wanted = mentions.filter(pl.col("status").is_in(todo_status) | labelled)
-    scores = score(mention_records(wanted), roster, labels)
+    scores = score(mention_records(wanted, roster), roster, labels)
     todo = mentions.filter(pl.col("status").is_in(todo_status)).select("mention_id")
     return decide(todo.join(scores, on="mention_id", how="inner"), thresholds)
 
