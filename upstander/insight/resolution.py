@@ -130,6 +130,7 @@ def mention_records(mentions: pl.DataFrame, roster: pl.DataFrame | None = None) 
     """mentions: mention_id, name, number, unit, rank, on (date) -> Splink records (units read against `roster`)."""
     nick = _nicknames()
     units = _units(roster) if roster is not None else {}
+    families = set(roster["family"].drop_nulls().to_list()) if roster is not None else set()
     rows = []
     for m in mentions.iter_rows(named=True):
         tokens = (_clean(m["name"]) or "").replace(",", " ").split()
@@ -137,6 +138,7 @@ def mention_records(mentions: pl.DataFrame, roster: pl.DataFrame | None = None) 
         family = tokens[-1] if tokens else None
         unit, team = read_unit(m["unit"], units)
         rows.append({"unique_id": m["mention_id"], "person_id": None, "given": given,
+                     "family_known": family in families if family else None,
                      "given_forms": [given, *nick.get(given, [])] if given else None, "known_as": None,
                      "family": family, "family_sound": sound_key(family), "number": _number(m["number"]),
                      "unit_text": _clean(m["unit"]), "unit_name": unit, "team_name": team,
@@ -153,6 +155,7 @@ def roster_records(people: pl.DataFrame, stints: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame([{
         "unique_id": f"{r['person_id']}#{r['k']}", "person_id": r["person_id"], "given": _clean(r["given"]),
         "given_forms": None, "known_as": _clean(r["known_as"]), "family": _last(_clean(r["family"])),
+        "family_known": None,
         "family_sound": sound_key(_last(_clean(r["family"]))), "number": _number(r["number"]), "unit_text": None,
         "unit_name": _unit_name(r["unit_name"]), "team_name": _clean(r["team_name"]),
         "rank": canonical_rank(r["rank"]), "seen_on": None, "stint_from": r["start"], "stint_to": r["end"],
@@ -175,7 +178,7 @@ def _unit_name(name: str | None) -> str | None:
 
 RECORD_SCHEMA = {
     "unique_id": pl.Utf8, "person_id": pl.Utf8, "given": pl.Utf8, "given_forms": pl.List(pl.Utf8),
-    "known_as": pl.Utf8, "family": pl.Utf8, "family_sound": pl.Utf8, "number": pl.Utf8, "unit_text": pl.Utf8,
+    "known_as": pl.Utf8, "family": pl.Utf8, "family_known": pl.Boolean, "family_sound": pl.Utf8, "number": pl.Utf8, "unit_text": pl.Utf8,
     "unit_name": pl.Utf8, "team_name": pl.Utf8, "rank": pl.Utf8, "seen_on": pl.Date, "stint_from": pl.Date,
     "stint_to": pl.Date, "joined_on": pl.Date, "left_on": pl.Date,
 }
@@ -204,16 +207,22 @@ IDENTIFYING = {"family": "family", "number": "number", "unit": "unit_name"}
 
 def settings(n_records: int) -> dict:
     at_time = "m.seen_on BETWEEN p.stint_from AND coalesce(p.stint_to, DATE '9999-12-31')"
+    known = "coalesce(l.family_known, r.family_known)"  # the written family name is someone's on the roster
     comparisons = [
         {"output_column_name": "family", "comparison_levels": [
             _level("l.family IS NULL OR r.family IS NULL", "null", is_null_level=True),
             _level("l.family = r.family", "exact", tf_adjustment_column="family", tf_adjustment_weight=1.0),
-            _level("damerau_levenshtein(l.family, r.family) <= 1 OR l.family_sound = r.family_sound", "one slip"),
+            _level(f"{known} AND (damerau_levenshtein(l.family, r.family) <= 1 OR (l.family_sound = r.family_sound AND "
+                   "damerau_levenshtein(l.family, r.family) <= 2) OR jaro_winkler_similarity(l.family, r.family) >= 0.88)",
+                   "close to, but another person's name"),
+            _level("damerau_levenshtein(l.family, r.family) <= 1", "one edit"),
+            _level("l.family_sound = r.family_sound AND damerau_levenshtein(l.family, r.family) <= 2", "sounds alike"),
             _level("jaro_winkler_similarity(l.family, r.family) >= 0.88", "jw 0.88"),
             _level("ELSE", "else")]},
         {"output_column_name": "given", "comparison_levels": [
             _level("l.given IS NULL OR r.given IS NULL", "null", is_null_level=True),
-            _level(_either("list_contains(m.given_forms, p.given) OR m.given = p.known_as"), "same, known as or nickname"),
+            _level("l.given = r.given", "exact", tf_adjustment_column="given", tf_adjustment_weight=1.0),
+            _level(_either("list_contains(m.given_forms, p.given) OR m.given = p.known_as"), "known as or nickname"),
             _level(_either("length(m.given) = 1 AND m.given = substr(p.given, 1, 1)"), "initial"),
             _level("damerau_levenshtein(l.given, r.given) <= 1 OR jaro_winkler_similarity(l.given, r.given) >= 0.9",
                    "one slip"),
@@ -232,7 +241,7 @@ def settings(n_records: int) -> dict:
             _level("ELSE", "else")]},
         {"output_column_name": "rank", "comparison_levels": [
             _level("l.rank IS NULL OR r.rank IS NULL", "null", is_null_level=True),
-            _level("l.rank = r.rank", "exact"),
+            _level("l.rank = r.rank", "exact", tf_adjustment_column="rank", tf_adjustment_weight=1.0),
             _level("ELSE", "else")]},
         {"output_column_name": "employed", "comparison_levels": [
             _level("coalesce(l.seen_on, r.seen_on) IS NULL OR coalesce(l.joined_on, r.joined_on) IS NULL", "null",
