@@ -21,7 +21,7 @@ START = dt.date(2015, 1, 1)
 def planted_force(name: str, seed: int = 7) -> str:
     """600 officers; 200 of them accused in 2016–2017, who then leave at three times their peers' hazard; women
     complainants' complaints substantiated at a third of men's rate; promotion boards where Black officers who
-    pass are promoted less often."""
+    pass are promoted less often, and 50 who reported in 2018 are never promoted after passing."""
     rng = np.random.default_rng(seed)
     n = 600
     ids = [f"o{i}" for i in range(n)]
@@ -56,8 +56,15 @@ def planted_force(name: str, seed: int = 7) -> str:
                        "date": dt.date(2019, 3, 1)})
         if rng.random() < (0.3 if black else 0.8):
             boards.append({"person_id": ids[i], "kind": "promoted", "date": dt.date(2019, 9, 1)})
+    # Officers 0, 2, 4, … 98 reported something in 2018, before their board: none of them was promoted.
+    complaints.append({"complaint_id": "staff-report", "received_date": dt.date(2018, 5, 1), "source": "internal"})
+    reporters = [{"complaint_id": "staff-report", "person_id": ids[i], "reported_date": dt.date(2018, 5, 1)}
+                 for i in range(0, 100, 2)]
+    boards = [b for b in boards if not (b["kind"] == "promoted" and b["person_id"] in {r["person_id"]
+                                                                                         for r in reporters})]
     save(name, {"people": people, "complaints": pl.DataFrame(complaints), "allegations": pl.DataFrame(allegations),
-                "complainants": pl.DataFrame(complainants), "hr_events": pl.DataFrame(boards)},
+                "complainants": pl.DataFrame(complainants), "hr_events": pl.DataFrame(boards),
+                "reporters": pl.DataFrame(reporters)},
          {"source": "test", "workforce_known": True, "as_of": "2024-12-31"})
     return name
 
@@ -72,7 +79,8 @@ def test_the_planted_attrition_after_being_accused_is_found() -> None:
     assert exposed["survival_at"]["2"]["survival"] < peers["survival_at"]["2"]["survival"]
     first = exposed["curve"][4]
     assert first["ci_low"] <= first["survival"] <= first["ci_high"]
-    assert document["after_reporting"]["missing"] is True  # nobody reported in this dataset
+    reporting = document["after_reporting"]  # 50 reporters with no planted effect on leaving
+    assert reporting["missing"] or 0 < reporting["cohorts"]["exposed"]["n"] <= 50  # those still serving then
     leaving = {r["group"]: r for r in document["leaving"]["rows"]}
     assert leaving["White"]["denominator"] + leaving["Black"]["denominator"] == 600
 
@@ -87,6 +95,10 @@ def test_passed_the_board_but_not_promoted_is_counted_by_group() -> None:
         assert rows[group]["denominator"] == len(passed)
         assert rows[group]["numerator"] == len([p for p in passed if p not in promoted])
     assert rows["Black"]["relative_rate"] > 1 and rows["Black"]["significant"]
+    by_reporting = {r["group"]: r for r in attrition(data, survival_analysis=False)["promotion"]["by_reporting"]}
+    assert by_reporting["reported before the board"]["numerator"] == 50
+    assert by_reporting["reported before the board"]["denominator"] == 50
+    assert by_reporting["did not report before the board"]["denominator"] == 250
 
 
 def test_the_planted_difference_in_complainant_outcomes_is_found() -> None:
