@@ -15,4 +15,5 @@ urlpatterns = [
     path("safeguarding/", include("upstander.safeguarding.urls")),
     path("custody/", include("upstander.custody.urls")),
     path("audit/", include("upstander.audit.urls")),
+    path("insight/", include("upstander.insight.urls")),
 ]

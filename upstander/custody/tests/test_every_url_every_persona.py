@@ -53,6 +53,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "report/status/review": (EVERYONE, lambda w: "/report/status/review"),
     # The overseer's audit search.
     "audit/": (frozenset({"overseer"}), lambda w: "/audit/"),
+    # Aggregates only: the analyst and the overseer.
+    "insight/": (frozenset({"analyst", "overseer"}), lambda w: "/insight/"),
     # Cases: the queue and inbox for the case roles; one case for its owner, its unit's supervisor and the overseer.
     "cases/": (CASE_ROLES, lambda w: "/cases/"),
     "cases/inbox/": (CASE_ROLES, lambda w: "/cases/inbox/"),

@@ -9,7 +9,7 @@ import pytest
 
 from upstander.insight.tests.test_fairness import small_dataset
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("upstander.insight.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.mark.parametrize("persona", ["handler_a", "supervisor", "facilitator", "custodian", "admin"])
