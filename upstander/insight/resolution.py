@@ -293,11 +293,11 @@ def score(mentions: pl.DataFrame, roster: pl.DataFrame, labels: pl.DataFrame | N
         table = linker.table_management.register_table(pairs.to_arrow(), "__upstander_labels", overwrite=True)
         linker.training.estimate_m_from_pairwise_labels(table)
         model = _smoothed(linker.misc.save_model_to_json(), pairs.height)
-        linker = Linker([mention_df, roster_df], model, log_level=logging.WARNING)
     else:
         for rule in ("l.number = r.number", "l.family = r.family"):
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         model = linker.misc.save_model_to_json()
+    linker = Linker([mention_df, roster_df], _filled(model), log_level=logging.WARNING)
     frame = pl.from_arrow(linker.inference.predict().as_duckdbpyrelation().arrow())
     if frame.height == 0:
         return pl.DataFrame(schema=SCORE_SCHEMA)
@@ -360,6 +360,18 @@ def _smoothed(model: dict, labelled: int, pseudo: float = 0.5) -> dict:
         for level in levels:
             m = level.get("m_probability") or 0.0
             level["m_probability"] = (m * labelled + pseudo) / (labelled + pseudo * len(levels))
+    return model
+
+
+def _filled(model: dict) -> dict:
+    """A level no random pair reached (in a small roster, say) gets the largest u among its comparison's other
+    levels short of the last: a cautious guess that keeps it from counting as near-certain."""
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        known = [lv["u_probability"] for lv in levels[:-1] if lv.get("u_probability")]
+        for level in levels:
+            if not level.get("u_probability"):
+                level["u_probability"] = max(known, default=0.5)
     return model
 
 
