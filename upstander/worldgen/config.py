@@ -13,6 +13,8 @@ from datetime import date
 DEFAULT_END_DATE = date(2026, 6, 30)
 DEFAULT_RELATIVE_RATE = 1.81
 DEFAULT_RETALIATION_EXCESS = 0.25
+DEFAULT_REPORTER_ATTRITION = 2.0  # odds ratio of leaving within two years of reporting (plant.py)
+DEFAULT_SEXUAL_CASE_TO_ANSWER = 0.6  # factor on the case-to-answer probability of sexual-misconduct cases (cases.py)
 
 # Detailed census codes with their share of the workforce. Groups: White 80, Asian 6, Black 4, Mixed 4, Other 2,
 # prefer not to say 4 (percent).
@@ -62,6 +64,8 @@ class WorldConfig:
     relative_rate: float = DEFAULT_RELATIVE_RATE
     retaliation_excess: float = DEFAULT_RETALIATION_EXCESS
     mention_noise: str = "default"  # or "heavy": more slips in how reports name subjects (mentions.py)
+    reporter_attrition: float = DEFAULT_REPORTER_ATTRITION
+    sexual_case_to_answer: float = DEFAULT_SEXUAL_CASE_TO_ANSWER
 
     def __post_init__(self) -> None:
         if self.staff < 100:
@@ -74,6 +78,10 @@ class WorldConfig:
             raise ValueError("the retaliation excess rate is a probability between 0 and 1")
         if self.mention_noise not in ("default", "heavy"):
             raise ValueError("mention noise is 'default' or 'heavy'")
+        if self.reporter_attrition <= 0:
+            raise ValueError("the reporter attrition ratio must be positive")
+        if not 0 <= self.sexual_case_to_answer <= 1.4:
+            raise ValueError("the sexual-misconduct case-to-answer factor must be between 0 and 1.4")
 
     @property
     def end(self) -> int:
