@@ -146,6 +146,9 @@ def main() -> None:
     truth = generate(args.staff, 3, 1, progress=False)
     end = date.fromisoformat(truth["window"]["to"])
     made = bulk_cases(args.cases, end)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")  # what autovacuum would soon do after a bulk load
     build_s = time.perf_counter() - started
     cast = create_cast()
     handler = cast.users["handler_a"]

@@ -22,7 +22,7 @@ from upstander.cases.assignments import accounts_requested, handover_count, may_
 from upstander.cases.case_page import case_context
 from upstander.cases.escalations import do_mark_escalation_seen
 from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMention
-from upstander.cases.queue import QueueFilters, filtered, rows
+from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
 from upstander.cases.triage import search_roster
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
@@ -39,12 +39,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = forms.QueueFilterForm(request.GET or None)
     chosen = QueueFilters(**form.cleaned_data) if form.is_valid() else QueueFilters()
     cases = filtered(request.user, chosen, today).select_related("owner")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    with without_jit():
+        page = Paginator(cases, 50).get_page(request.GET.get("page"))
+        listed = rows(list(page.object_list), today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cases/case_list.html", {
-        "rows": rows(list(page.object_list), today), "page": page, "form": form, "query": query.urlencode(),
-        "today": today})
+        "rows": listed, "page": page, "form": form, "query": query.urlencode(), "today": today})
 
 
 # --- triage -----------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from upstander.accounts.permissions import staff_view
 from upstander.cases import clocks, workflow
 from upstander.cases.choices import AssignmentRole
 from upstander.cases.models import Assignment, Case, Escalation, EscalationLevel, Statement
+from upstander.cases.queue import without_jit
 from upstander.lib.policy import category_label
 
 OVERSEER = (Role.OVERSEER,)
@@ -35,12 +36,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = clocks.today()
     overdue = (Case.objects.filter(due_on__lt=today, closed_on__isnull=True).select_related("handling_org", "owner")
                .order_by("due_on", "opened_on", "id"))
-    page = Paginator(overdue, 100).get_page(request.GET.get("page"))
+    with without_jit():
+        page = Paginator(overdue, 100).get_page(request.GET.get("page"))
+        cases = list(page.object_list)
     labels = _clock_labels()
     rows = [{"code": c.code, "days_late": clocks.lateness_days(c.due_on, today), "clock": labels.get(c.due_clock, c.due_clock),
              "due_on": c.due_on, "state": workflow.stage_label(c.state), "category": category_label(c.main_category),
              "org": c.handling_org.name, "owner": (c.owner.get_full_name() or c.owner.username) if c.owner else ""}
-            for c in page.object_list]
+            for c in cases]
     unseen = Escalation.objects.filter(level=EscalationLevel.OVERSEER, seen_at__isnull=True).count()
     return render(request, "oversight/queue.html", {"rows": rows, "page": page, "today": today, "unseen": unseen})
 
