@@ -14,7 +14,7 @@ DEFAULT_END_DATE = date(2026, 6, 30)
 DEFAULT_RELATIVE_RATE = 1.81
 DEFAULT_RETALIATION_EXCESS = 0.25
 DEFAULT_REPORTER_ATTRITION = 2.0  # odds ratio of leaving within two years of reporting (plant.py)
-DEFAULT_SEXUAL_CASE_TO_ANSWER = 0.6  # factor on the case-to-answer probability of sexual-misconduct cases (cases.py)
+DEFAULT_FEMALE_CASE_TO_ANSWER = 0.6  # factor on the case-to-answer probability when a woman complained (cases.py)
 
 # Detailed census codes with their share of the workforce. Groups: White 80, Asian 6, Black 4, Mixed 4, Other 2,
 # prefer not to say 4 (percent).
@@ -65,7 +65,7 @@ class WorldConfig:
     retaliation_excess: float = DEFAULT_RETALIATION_EXCESS
     mention_noise: str = "default"  # or "heavy": more slips in how reports name subjects (mentions.py)
     reporter_attrition: float = DEFAULT_REPORTER_ATTRITION
-    sexual_case_to_answer: float = DEFAULT_SEXUAL_CASE_TO_ANSWER
+    female_case_to_answer: float = DEFAULT_FEMALE_CASE_TO_ANSWER
 
     def __post_init__(self) -> None:
         if self.staff < 100:
@@ -80,8 +80,8 @@ class WorldConfig:
             raise ValueError("mention noise is 'default' or 'heavy'")
         if self.reporter_attrition <= 0:
             raise ValueError("the reporter attrition ratio must be positive")
-        if not 0 <= self.sexual_case_to_answer <= 1.4:
-            raise ValueError("the sexual-misconduct case-to-answer factor must be between 0 and 1.4")
+        if not 0 <= self.female_case_to_answer <= 1.4:
+            raise ValueError("the case-to-answer factor for complaints by women must be between 0 and 1.4")
 
     @property
     def end(self) -> int:

@@ -15,10 +15,10 @@ from typing import Any
 
 from upstander.worldgen.config import (
     DEFAULT_END_DATE,
+    DEFAULT_FEMALE_CASE_TO_ANSWER,
     DEFAULT_RELATIVE_RATE,
     DEFAULT_REPORTER_ATTRITION,
     DEFAULT_RETALIATION_EXCESS,
-    DEFAULT_SEXUAL_CASE_TO_ANSWER,
     WorldConfig,
 )
 
@@ -58,10 +58,10 @@ def _refuse_if_populated() -> None:
 def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_DATE,
              relative_rate: float = DEFAULT_RELATIVE_RATE, retaliation_excess: float = DEFAULT_RETALIATION_EXCESS,
              mention_noise: str = "default", reporter_attrition: float = DEFAULT_REPORTER_ATTRITION,
-             sexual_case_to_answer: float = DEFAULT_SEXUAL_CASE_TO_ANSWER, progress: bool = True) -> dict:
+             female_case_to_answer: float = DEFAULT_FEMALE_CASE_TO_ANSWER, progress: bool = True) -> dict:
     """Generate and write a synthetic force; returns the truth dict (see docs/worldgen.md). `mention_noise`:
     "default" or "heavy" (more slips in how reports name subjects; the same world otherwise). `reporter_attrition`
-    and `sexual_case_to_answer`: the planted attrition and outcome differences (1.0 and 1.0 plant none)."""
+    and `female_case_to_answer`: the planted attrition and outcome differences (1.0 and 1.0 plant none)."""
     from django.db import connection, transaction
     from tqdm import tqdm
 
@@ -74,7 +74,7 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
 
     cfg = WorldConfig(staff=staff, years=years, seed=seed, end_date=end_date, relative_rate=relative_rate,
                       retaliation_excess=retaliation_excess, mention_noise=mention_noise,
-                      reporter_attrition=reporter_attrition, sexual_case_to_answer=sexual_case_to_answer)
+                      reporter_attrition=reporter_attrition, female_case_to_answer=female_case_to_answer)
     ensure_ready()
     _refuse_if_populated()
     models = _models()
