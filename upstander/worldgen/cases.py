@@ -60,6 +60,12 @@ ROUTES = {"no_case": "local_handling", "pri": "reflective_practice", "misconduct
 OUTCOME_REASONS = {"nfa": "No further action: the evidence does not support action against the subject",
                    "would_have_been_dismissed": "Proceedings continued after the subject left the force"}
 CLOSING_REASONS = "Outcome sent; review window passed"
+# The planted outcome difference: a case whose report records a woman as the complainant reaches "case to answer"
+# with `female_case_to_answer` times the usual probability.
+# The planted attrition: a colleague who leaves within this many days of a report (other than by death or dismissal)
+# is `reporter_attrition` times as likely to be the one who reported.
+LEAVING_SOON_DAYS = 730
+NOT_ATTRITION = ("died", "dismissed")
 POSSIBLE_CRIME = {"sexual_assault": 1.0, "other_crime": 1.0, "domestic_abuse": 0.6, "violence": 0.4,
                   "corruption": 0.5, "abuse_of_position_sexual": 0.7, "sexual_misconduct": 0.2}
 
@@ -126,6 +132,9 @@ class CaseBuilder:
         self.reporter_links: list[tuple[int, int, str, list[int]]] = []  # person, day, case code, subject ids
         self.built: list[Built] = []
         self._criteria_cache: dict[tuple[str, bool], list[str]] = {}
+        # Case-to-answer decisions drawn (not fixed by a planted pattern) by the complainant's recorded sex ("" when
+        # not recorded): sex -> [decided, case to answer].
+        self.cta_decisions: dict[str, list[int]] = {}
 
     # --- people lookups -------------------------------------------------------------------------------------
     def psu_on(self, day: int, avoid: int | None = None) -> Person:
@@ -156,6 +165,21 @@ class CaseBuilder:
         people = [self.world.by_id[i] for i in ids]
         return [p for p in people if kind is None or p.kind == kind]
 
+    def pick_reporter(self, rng, mates: list[Person], day: int) -> Person | None:
+        """The colleague who reports: uniform, except that those who will leave soon after the day are
+        `reporter_attrition` times as likely (the planted attrition after reporting). One draw whatever the
+        ratio, so the ratio changes who reports and nothing else about the stream."""
+        if not mates:
+            return None
+        ratio = self.world.cfg.reporter_attrition
+        weights = [ratio if leaves_soon(m, day) else 1.0 for m in mates]
+        x = rng.random() * sum(weights)
+        for mate, weight in zip(mates, weights, strict=True):
+            x -= weight
+            if x < 0:
+                return mate
+        return mates[-1]
+
     # --- the case ------------------------------------------------------------------------------------------
     def add(self, plan: Plan) -> Built:
         w, rng, rows, end = self.world, self.rng, self.world.rows, self.world.cfg.end
@@ -178,8 +202,22 @@ class CaseBuilder:
         if referral and severity in ("no_case", "pri"):
             severity = "misconduct"  # a mandatory-referral matter is never handled as no case or reflective practice
         route_key = "independent_referral" if referral else ROUTES[severity]
-        stages, cta = self._timeline(plan, severity)
+        # Who complained, as the report records it (the form's optional equality questions), comes first: the
+        # planted outcome difference depends on it.
+        channel, mode, role = self._channel(plan)
+        reporter = plan.reporter
+        r_sex, r_eth = "", ""
+        if reporter is not None and (mode != "anonymous" or rng.random() < 0.5):
+            r_sex, r_eth = reporter.sex, reporter.ethnicity
+        elif reporter is None and rng.random() < 0.6:
+            r_sex = "female" if rng.random() < 0.45 else "male"
+            r_eth = pick(rng, list(c.ETHNICITY_SHARES), list(c.ETHNICITY_SHARES.values()))
+        stages, cta = self._timeline(plan, severity, female=r_sex == "female")
         kept = [(s, d) for s, d in stages if d <= end]
+        if plan.case_to_answer is None and any(s == "case_to_answer" for s, _d in kept):
+            tally = self.cta_decisions.setdefault(r_sex, [0, 0])
+            tally[0] += 1
+            tally[1] += cta
         case_id, report_id = w.next_id("case"), w.next_id("report")
         code = self.codes.next()
         built = Built(case_id=case_id, code=code, report_id=report_id, stages=dict(kept), state=kept[-1][0])
@@ -189,8 +227,6 @@ class CaseBuilder:
                              route_key if "routed" in built.stages else ""))
 
         # The report.
-        channel, mode, role = self._channel(plan)
-        reporter = plan.reporter
         alongside = None
         if reporter is not None:
             mine, theirs = reporter.team_on(plan.received), plan.subjects[0].person.team_on(plan.received)
@@ -198,12 +234,6 @@ class CaseBuilder:
         released = None
         if route == "independent" and rng.random() < 0.6 and plan.received + 60 <= end:
             released = plan.received + between(rng, 10, 60)
-        r_sex, r_eth = "", ""
-        if reporter is not None and (mode != "anonymous" or rng.random() < 0.5):
-            r_sex, r_eth = reporter.sex, reporter.ethnicity
-        elif reporter is None and rng.random() < 0.6:
-            r_sex = "female" if rng.random() < 0.45 else "male"
-            r_eth = pick(rng, list(c.ETHNICITY_SHARES), list(c.ETHNICITY_SHARES.values()))
         incident = None if rng.random() < 0.1 else plan.received - (0 if rng.random() < 0.3 else between(rng, 0, 60))
         rows["report"].append((report_id, self.uuid["report"].next(), channel, mode, route,
                                "staff" if internal else "public", role, cats, plan.received, incident, alongside,
@@ -303,11 +333,13 @@ class CaseBuilder:
             return rng.random() < 0.3
         return rng.random() < (0.97 if variants[1] == "number" else 0.82)
 
-    def _timeline(self, plan: Plan, severity: str) -> tuple[list[tuple[str, int]], bool]:
+    def _timeline(self, plan: Plan, severity: str, *, female: bool = False) -> tuple[list[tuple[str, int]], bool]:
         rng, start = self.rng, plan.received
         investigate = severity in ("misconduct", "gross_misconduct")
-        cta = plan.case_to_answer if plan.case_to_answer is not None else \
-            rng.random() < (0.7 if severity == "gross_misconduct" else 0.55)
+        p_cta = 0.7 if severity == "gross_misconduct" else 0.55
+        if female:
+            p_cta *= self.world.cfg.female_case_to_answer
+        cta = plan.case_to_answer if plan.case_to_answer is not None else rng.random() < p_cta
         if plan.outcome_on is not None:  # fitted: place the stages proportionally up to the given outcome day
             span = max(plan.outcome_on - start, 30)
             marks = [("acknowledged", 0.01), ("assessed", 0.04), ("routed", 0.06)]
@@ -476,6 +508,11 @@ class CaseBuilder:
                     self.hr.add(p.id, "suspended", day + between(rng, 0, 14), initiated_by=self.psu_head.id)
                 elif roll < 0.65:
                     self.hr.add(p.id, "restricted_duties", day + between(rng, 0, 14), initiated_by=self.psu_head.id)
+
+
+def leaves_soon(person: Person, day: int) -> bool:
+    return person.left is not None and day < person.left <= day + LEAVING_SOON_DAYS and \
+        person.leaving_reason not in NOT_ATTRITION
 
 
 def _dashed(hex32: str) -> str:

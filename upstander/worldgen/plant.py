@@ -141,7 +141,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
             reporter = None
             if internal:
                 mates = [m for m in builder.teammates(members[0], day) if m not in members]
-                reporter = mates[between(rng, 0, len(mates))] if mates else None
+                reporter = builder.pick_reporter(rng, mates, day)
             built = builder.add(Plan(received=day, internal=internal, category=category,
                                      subjects=[Subject(m, linked=True) for m in members], reporter=reporter,
                                      mode=None if reporter or not internal else "anonymous"))
@@ -194,8 +194,7 @@ def plant(world: World, builder: CaseBuilder, reserved: Reserved) -> None:
 
 
 def _mate(builder: CaseBuilder, rng, person: Person, day: int) -> Person | None:
-    mates = builder.teammates(person, day)
-    return mates[between(rng, 0, len(mates))] if mates else None
+    return builder.pick_reporter(rng, builder.teammates(person, day), day)
 
 
 def retaliate(world: World, builder: CaseBuilder, reserved: Reserved) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from upstander.lib.policy import categories as policy_categories
 from upstander.worldgen.background import internal_misconduct_counts
-from upstander.worldgen.cases import CaseBuilder
+from upstander.worldgen.cases import LEAVING_SOON_DAYS, NOT_ATTRITION, CaseBuilder, leaves_soon
 from upstander.worldgen.ids import iso
 from upstander.worldgen.plant import _uuid
 from upstander.worldgen.world import World
@@ -30,6 +30,50 @@ RETALIATION_DEFINITION = (
     "Probability, on top of the ordinary rates, that a staff reporter with a roster link (named or confidential) "
     "suffers one planted detriment within a year of their first such report."
 )
+
+ATTRITION_DEFINITION = (
+    f"Whoever reports a colleague is drawn from the reported person's team on the day; a teammate who will leave within "
+    f"{LEAVING_SOON_DAYS} days (for any reason but {' or '.join(NOT_ATTRITION)}) is `configured_ratio` times as likely "
+    "to be the one (an odds ratio of leaving within two years of reporting, reporters against colleagues). "
+    "`reporters`: staff with a roster-linked (named or confidential) report, at their first; `left_within`: those "
+    "who left within the days; `expected`: the sum over them of the share of their teammates that day who did; "
+    "`realised_ratio` = left_within / expected."
+)
+OUTCOME_DEFINITION = (
+    "A case whose report records a woman as the complainant (the form's optional equality question) is found to have "
+    "a case to answer with `configured_factor` times the usual probability (0.55 misconduct, 0.7 gross misconduct), "
+    "so fewer of women's complaints end substantiated. Counts: case-to-answer decisions drawn by the end date (not "
+    "those a planted pattern fixes), by the complainant's recorded sex; `realised_factor` divides the women's share "
+    "by the men's (the mix of severities differs a little)."
+)
+
+
+def attrition_after_reporting(world: World, builder: CaseBuilder) -> dict:
+    first: dict[int, int] = {}
+    for person, day, _code, _subjects in builder.reporter_links:
+        first[person] = min(day, first.get(person, day))
+    left = 0
+    expected = 0.0
+    for person, day in sorted(first.items()):
+        left += leaves_soon(world.by_id[person], day)
+        mates = builder.teammates(world.by_id[person], day)
+        if mates:
+            expected += sum(leaves_soon(m, day) for m in mates) / len(mates)
+    return {"configured_ratio": world.cfg.reporter_attrition, "within_days": LEAVING_SOON_DAYS,
+            "definition": ATTRITION_DEFINITION, "reporters": len(first), "left_within": left,
+            "expected": round(expected, 2), "realised_ratio": round(left / expected, 4) if expected else None}
+
+
+def female_case_to_answer(world: World, builder: CaseBuilder) -> dict:
+    decided = builder.cta_decisions
+    women, men = decided.get("female", [0, 0]), decided.get("male", [0, 0])
+    realised = None
+    if women[0] and men[0] and men[1]:
+        realised = round((women[1] / women[0]) / (men[1] / men[0]), 4)
+    return {"configured_factor": world.cfg.female_case_to_answer, "definition": OUTCOME_DEFINITION,
+            "decisions": {sex or "not_recorded": {"decided": n, "case_to_answer": k}
+                          for sex, (n, k) in sorted(decided.items())},
+            "realised_factor": realised}
 
 
 def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
@@ -72,14 +116,19 @@ def assemble(world: World, builder: CaseBuilder, rows: dict[str, int]) -> dict:
         "staff": cfg.staff,
         "years": cfg.years,
         "window": {"from": iso(cfg.start), "to": iso(cfg.end)},
-        "configured": {"relative_rate": cfg.relative_rate, "retaliation_excess": cfg.retaliation_excess},
+        "configured": {"relative_rate": cfg.relative_rate, "retaliation_excess": cfg.retaliation_excess,
+                       "reporter_attrition": cfg.reporter_attrition,
+                       "female_case_to_answer": cfg.female_case_to_answer},
         "relative_rate": {
             "configured": cfg.relative_rate,
             "realised": None if realised is None else round(realised, 4),
             "definition": RATE_DEFINITION,
             "black": {"allegations": b_count, "officer_years": round(b_years, 2)},
             "white": {"allegations": w_count, "officer_years": round(w_years, 2)},
+            "top_up": world.truth.get("rate_top_up", {}),
         },
+        "attrition_after_reporting": attrition_after_reporting(world, builder),
+        "female_case_to_answer": female_case_to_answer(world, builder),
         "retaliation": {"excess_rate": cfg.retaliation_excess, "definition": RETALIATION_DEFINITION,
                         "eligible_reporters": len({link[0] for link in builder.reporter_links})},
         "organisation": {

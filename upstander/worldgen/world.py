@@ -113,6 +113,8 @@ class World:
         self.truth: dict = {}
         # (true subject id, received day, severity, internally raised): one per subject per assessed case
         self.allegation_log: list[tuple[int, int, str, bool]] = []
+        # Background misconduct allegations against officers (background.py): [drawn, assessed by the end date].
+        self.misconduct_draws: list[int] = [0, 0]
         # Case codes of the planted cases whose full lists the truth derives from the data.
         self.planted_alongside: list[str] = []
         self.planted_resigned: list[str] = []
