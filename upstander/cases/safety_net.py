@@ -153,8 +153,9 @@ _KNOWN_OBFUSCATIONS = frozenset({"sex", "sexual", "sexually", "rape", "raped", "
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
-    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u201c": '"',
-                                         "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\u00a0": " "}))
+    quotes: dict[str, str | int | None] = {"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u201c": '"',
+                                         "\u201d": '"', "\u2013": "-", "\u2014": " - ", "\u00a0": " "}
+    text = text.translate(str.maketrans(quotes))
     text = text.replace('"', " ")  # quotation marks would cut a remark off from what it is about
     text = _OBFUSCATED.sub(_deobfuscate, text)
     text = re.sub(r"\b(him|her|my|them|your|our) ?sel(f|ves)\b", r"\1sel\2", text)

@@ -41,7 +41,8 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(LIVE, "Live system")] + [(d["name"], d["name"]) for d in list_datasets()]
+        choices = [(LIVE, "Live system")] + [(d["name"], d["name"]) for d in list_datasets()]
+        self.fields["dataset"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
