@@ -13,7 +13,7 @@ from datetime import date
 DEFAULT_END_DATE = date(2026, 6, 30)
 DEFAULT_RELATIVE_RATE = 1.81
 DEFAULT_RETALIATION_EXCESS = 0.25
-DEFAULT_REPORTER_ATTRITION = 2.0  # odds ratio of leaving within two years of reporting (plant.py)
+DEFAULT_REPORTER_ATTRITION = 3.0  # pick weight of colleagues who leave within two years (cases.py): ~1.8x leaving
 DEFAULT_FEMALE_CASE_TO_ANSWER = 0.6  # factor on the case-to-answer probability when a woman complained (cases.py)
 
 # Detailed census codes with their share of the workforce. Groups: White 80, Asian 6, Black 4, Mixed 4, Other 2,
