@@ -94,10 +94,16 @@ TEMPLATES = [
 ]
 
 
+# PostgreSQL's JIT compiler costs more than the case queue's queries themselves (docs/benchmarks.md).
+_PG_OPTIONS = {"options": "-c jit=off"}
+
+
 def _databases() -> dict:
     url = env_str("DATABASE_URL")
     if url:
         db = dj_database_url.parse(url, conn_max_age=env_int("UPSTANDER_DB_CONN_MAX_AGE", 0, minimum=0))
+        if db["ENGINE"].endswith("postgresql"):
+            db.setdefault("OPTIONS", {}).update(_PG_OPTIONS)
         return {"default": db}
     if os.environ.get("PGDATABASE") or os.environ.get("PGHOST"):
         return {
@@ -108,6 +114,7 @@ def _databases() -> dict:
                 "PASSWORD": os.environ.get("PGPASSWORD", ""),
                 "HOST": os.environ.get("PGHOST", ""),
                 "PORT": os.environ.get("PGPORT", ""),
+                "OPTIONS": _PG_OPTIONS,
             }
         }
     if PRODUCTION:

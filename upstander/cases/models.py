@@ -183,7 +183,8 @@ class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     allegation = models.ForeignKey(Allegation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32)
-    value = models.CharField(max_length=64, blank=True)
+    # Text, not a short varchar: a recording decision lists one severity per allegation (PostgreSQL enforces lengths).
+    value = models.TextField(blank=True)
     reasons = models.TextField(blank=True)
     decided_by = models.CharField(max_length=150)
     at = models.DateTimeField()
