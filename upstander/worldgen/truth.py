@@ -34,7 +34,8 @@ RETALIATION_DEFINITION = (
 ATTRITION_DEFINITION = (
     f"Whoever reports a colleague is drawn from the reported person's team on the day; a teammate who will leave within "
     f"{LEAVING_SOON_DAYS} days (for any reason but {' or '.join(NOT_ATTRITION)}) is `configured_ratio` times as likely "
-    "to be the one (an odds ratio of leaving within two years of reporting, reporters against colleagues). "
+    "to be the one (a weight on the draw: with 3, staff leave within two years of their first report about 1.8 times "
+    "as often as colleagues of the same rank and service; with 1 nothing is planted). "
     "`reporters`: staff with a roster-linked (named or confidential) report, at their first; `left_within`: those "
     "who left within the days; `expected`: the sum over them of the share of their teammates that day who did; "
     "`realised_ratio` = left_within / expected."

@@ -83,7 +83,7 @@ def test_womens_complaints_reach_case_to_answer_less_often_by_the_configured_fac
 
 def test_the_truth_records_every_planted_option_and_bad_values_are_refused():
     _, _, truth = build(staff=300, years=2, seed=1)
-    assert truth["configured"] == {"relative_rate": 1.81, "retaliation_excess": 0.25, "reporter_attrition": 2.0,
+    assert truth["configured"] == {"relative_rate": 1.81, "retaliation_excess": 0.25, "reporter_attrition": 3.0,
                                    "female_case_to_answer": 0.6}
     for bad in ({"reporter_attrition": 0}, {"female_case_to_answer": -0.1}, {"female_case_to_answer": 2.0}):
         with pytest.raises(ValueError):
