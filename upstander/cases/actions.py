@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from upstander.cases import clocks, rules, workflow
-from upstander.cases.choices import Finding, Outcome, Severity
+from upstander.cases.choices import FIRM_LINKS, Finding, Outcome, Severity
 from upstander.cases.guards import (
     Refused,
     atomic,
@@ -26,6 +26,7 @@ from upstander.cases.guards import (
 )
 from upstander.cases.models import Allegation, Case, Decision, Referral, StageEvent
 from upstander.lib import policy
+from upstander.safeguarding.actions import do_check_separation
 
 ASSESS_WHO = ("owner", "assessor", "supervisor", "overseer")
 EDIT_STAGES = {"received", "acknowledged", "assessed"}  # allegations are added and assessed before routing
@@ -58,8 +59,8 @@ def do_add_allegation(*, actor, case: Case, category: str, subject=None, mention
         require_open(case, "record an allegation")
         if case.state not in EDIT_STAGES:
             raise Refused("Refused: allegations are recorded before the route is decided.")
-        if subject is None and mention is not None:
-            subject = mention.person
+        if subject is None and mention is not None and mention.link_status in FIRM_LINKS:
+            subject = mention.person  # a suggested candidate is not a link until a handler confirms it
         allegation = Allegation.objects.create(case=case, subject=subject, mention=mention, category=category,
                                                severity=severity, possible_crime=possible_crime)
         allegation.referral_required = bool(rules.allegation_criteria(allegation))
@@ -68,6 +69,8 @@ def do_add_allegation(*, actor, case: Case, category: str, subject=None, mention
             case.main_category = category
             case.save(update_fields=["main_category"])
         record(actor, "allegation.create", allegation, reason=f"{case.code}: {category}")
+        # Separation: a victim must not be left working alongside the subject (safeguarding issue).
+        do_check_separation(actor=actor, allegation=allegation)
     return allegation
 
 

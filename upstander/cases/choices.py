@@ -87,3 +87,7 @@ class LinkStatus(models.TextChoices):
     LINKED = "linked", "Linked automatically"
     CONFIRMED = "confirmed", "Confirmed by a handler"
     REJECTED = "rejected", "No match in the roster"
+
+
+# A mention's `person` is a firm link only in these states; a SUGGESTED mention carries its candidate there.
+FIRM_LINKS = (LinkStatus.LINKED, LinkStatus.CONFIRMED)

@@ -157,6 +157,14 @@ def do_link_mention(*, actor, mention: SubjectMention, person=None) -> SubjectMe
         mention.match_probability = None
         mention.save(update_fields=["person", "link_status", "match_probability"])
         record(actor, "mention.link", mention, reason=f"{mention.link_status}" + (f" to {person.number}" if person else ""))
+        if case is not None and person is not None:
+            # The confirmed person becomes the subject of the allegations made through this mention, and the case is
+            # checked again for separation now that its subject is known.
+            from upstander.cases.models import Allegation
+            from upstander.safeguarding.actions import do_check_case_separation
+
+            Allegation.objects.filter(mention=mention, subject__isnull=True).update(subject=person)
+            do_check_case_separation(actor=actor, case=case)
     return mention
 
 
