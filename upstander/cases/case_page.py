@@ -6,6 +6,7 @@ from __future__ import annotations
 from upstander.cases import clocks, forms, history, rules, workflow
 from upstander.cases.access import can_see
 from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
+from upstander.cases.choices import FIRM_LINKS
 from upstander.cases.guards import holds
 from upstander.cases.models import Assignment, Case, Decision, Escalation, Flag, StageEvent, SubjectMention
 from upstander.lib.policy import category_label
@@ -82,7 +83,7 @@ def case_context(actor, case: Case, *, error: str = "") -> dict:
         "statement": is_open and may_read_statements(actor, case),
         "outcome": state in ("routed", "case_to_answer", "proceedings", "review") and holds(actor, case, _who_for("outcome")),
     }
-    subjects = [m.person for m in SubjectMention.objects.filter(report__case=case, person__isnull=False).select_related("person")]
+    subjects = [m.person for m in SubjectMention.objects.filter(report__case=case, link_status__in=FIRM_LINKS).select_related("person")]
     page_forms = {
         "allegation": forms.AllegationForm(subjects=subjects, auto_id="allegation-%s"),
         **{key: cls(auto_id=f"{key}-%s") for key, cls in PAGE_FORMS.items()},

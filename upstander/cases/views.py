@@ -20,6 +20,7 @@ from upstander.cases import actions, clocks, forms
 from upstander.cases.access import get_case_for, get_report_for_triage, inbox_reports
 from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
 from upstander.cases.case_page import case_context
+from upstander.cases.choices import FIRM_LINKS
 from upstander.cases.escalations import do_mark_escalation_seen
 from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMention
 from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
@@ -191,7 +192,7 @@ def _data_key(request, case: Case) -> bytes:
 
 
 def _case_subjects(case: Case) -> list[Person]:
-    ids = SubjectMention.objects.filter(report__case=case, person__isnull=False).values_list("person_id", flat=True)
+    ids = SubjectMention.objects.filter(report__case=case, link_status__in=FIRM_LINKS).values_list("person_id", flat=True)
     return list(Person.objects.filter(id__in=list(ids)).order_by("family_name", "given_name"))
 
 

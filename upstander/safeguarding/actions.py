@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from upstander.accounts.models import Role
 from upstander.audit.log import actor_of, record
+from upstander.cases.choices import FIRM_LINKS
 from upstander.people.actions import do_transfer_person
 from upstander.people.models import Person, Team
 from upstander.safeguarding import separation
@@ -57,7 +58,8 @@ def do_check_separation(*, actor, allegation) -> list[SafeguardingTask]:
     case = allegation.case
     who = _require_case_worker(actor, case, "check separation")
     # The subject as linked on the allegation, or through its mention once a handler has linked that.
-    subject: Person | None = allegation.subject or (allegation.mention.person if allegation.mention_id else None)
+    subject: Person | None = allegation.subject or (
+        allegation.mention.person if allegation.mention_id and allegation.mention.link_status in FIRM_LINKS else None)
     if subject is None or allegation.category not in separation.separation_categories():
         return []
     tasks = []

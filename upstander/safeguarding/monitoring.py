@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import poisson
 
+from upstander.cases.choices import FIRM_LINKS
 from upstander.safeguarding.detriment import LABELS, Force, load_force, settings
 
 YEAR = 365.25
@@ -50,7 +51,7 @@ def spoke_up() -> dict[int, SpokeUp]:
     for case_id, subject_id in Allegation.objects.filter(subject__isnull=False).values_list("case_id", "subject_id"):
         case_subjects[case_id].add(subject_id)
     report_subjects: dict[int, set[int]] = defaultdict(set)
-    for report_id, person_id in SubjectMention.objects.filter(person__isnull=False).values_list("report_id", "person_id"):
+    for report_id, person_id in SubjectMention.objects.filter(link_status__in=FIRM_LINKS).values_list("report_id", "person_id"):
         report_subjects[report_id].add(person_id)
 
     def add(person_id: int, day: date, entry: dict[str, Any], subjects: set[int]) -> None:
