@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+
+from upstander.people.associations import shared_associations
 
 
 @dataclass(frozen=True)
@@ -56,28 +56,6 @@ def _named_as_written(case, person) -> bool:
         if name and _norm(name) == full:
             return True
     return False
-
-
-def shared_associations(person, other, on: date | None = None) -> list[str]:
-    """Declared associations the two share: the same body (lodge, business …) or a relationship naming the other."""
-    from upstander.people.models import AssociationKind, DeclaredAssociation
-
-    live = Q(ended_on__isnull=True) if on is None else (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    mine = list(DeclaredAssociation.objects.filter(live, person=person))
-    theirs = list(DeclaredAssociation.objects.filter(live, person=other))
-    shared = []
-    their_bodies = {_norm(a.body): a for a in theirs if a.kind != AssociationKind.RELATIONSHIP}
-    for a in mine:
-        if a.kind == AssociationKind.RELATIONSHIP:
-            if a.counterpart_id == other.pk:
-                shared.append(f"a declared relationship with {other.full_name}")
-        elif _norm(a.body) in their_bodies:
-            shared.append(f"{a.get_kind_display().lower()} “{a.body}”")
-    for a in theirs:
-        if a.kind == AssociationKind.RELATIONSHIP and a.counterpart_id == person.pk and not any(
-                s.startswith("a declared relationship") for s in shared):
-            shared.append(f"a declared relationship with {other.full_name}")
-    return shared
 
 
 def conflicts_for(case, person) -> list[Conflict]:
