@@ -1,5 +1,7 @@
-"""`upstander tick`: refresh the clocks' due-date cache and turn breaches into escalations. Idempotent and cron-able:
-each breach is escalated once however often it runs. Acts as the named system actor system:tick."""
+"""`upstander tick`: the periodic work, idempotent and cron-able, as the named system actor system:tick:
+refresh the clocks' due-date cache and turn breaches into escalations (each breach escalated once however often it
+runs); watch for retaliation against people who spoke up; purge content past retention (legal holds respected);
+sweep expired reporter drafts and what a crash left in the file store."""
 
 from __future__ import annotations
 
@@ -28,11 +30,23 @@ def tick(as_json: bool, on: str) -> None:
         day = date.fromisoformat(on) if on else None
     except ValueError:
         raise click.BadParameter(f"{on!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None
+    from upstander.custody.retention import purge_due
+    from upstander.intake.sweeper import sweep
+    from upstander.safeguarding.retaliation import run_retaliation_monitoring
+
+    actor = Actor.system("tick")
     with tqdm(total=len(_open_case_ids()), unit="case", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        result = run_tick(actor=Actor.system("tick"), on=day, progress=bar.update)
+        result = run_tick(actor=actor, on=day, progress=bar.update)
+    retaliation = run_retaliation_monitoring(actor=actor, as_of=day)
+    retention = purge_due(actor=actor, today=day)
+    swept = sweep()
     if as_json:
-        click.echo(json.dumps(result.as_dict()))
+        click.echo(json.dumps({**result.as_dict(), "retaliation": retaliation.as_dict(),
+                               "retention": retention.as_dict(), "sweep": swept.as_dict()}, default=str))
     else:
         click.echo(f"{result.cases_checked} open case(s) checked on {result.on}; {result.breaches_open} breach(es) open; "
                    f"escalated {result.escalated_to_supervisor} to supervisors and {result.escalated_to_overseer} to the "
                    f"overseer; {result.due_dates_refreshed} due date(s) refreshed")
+        click.echo(f"retaliation monitoring: {retaliation.as_dict()}")
+        click.echo(f"retention: {retention.as_dict()}")
+        click.echo(f"reporter-side sweep: {swept.as_dict()}")
