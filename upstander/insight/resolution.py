@@ -8,8 +8,9 @@ in the roster with probabilistic record linkage (Splink on DuckDB), then decide 
   sound; Jaro-Winkler ≥ 0.88), given name (the same, the name a person is known by, or a nickname of it from
   worldgen's data/nicknames.tsv; an initial; one slip), warrant or staff number (exact; one edit: swapped, wrong or
   dropped digit), unit (team and unit at the date; unit at the date; unit at another time), rank, employment at
-  the date. Blocking: number, number prefix or suffix, family name, its first three letters, its sound, its last
-  three letters, and (for mentions with no name) unit and rank.
+  the date. Blocking: number, its prefix, suffix, first and last two digits, or its digits in any order; family
+  name, its first three letters, its sound, its last three letters, its first and last two letters, or its letters
+  in any order (a swap anywhere); and (for mentions with no name) unit and rank.
 - Confirmed links feed back: the m probabilities are estimated from the mentions a handler confirmed (pairwise
   labels); u probabilities from random pairs. With no confirmed links yet, m comes from expectation maximisation.
 - Exactly one person. Splink weighs each pair on its own; but a mention names one person, so each candidate's
@@ -140,7 +141,8 @@ def mention_records(mentions: pl.DataFrame, roster: pl.DataFrame | None = None) 
         rows.append({"unique_id": m["mention_id"], "person_id": None, "given": given,
                      "family_known": family in families if family else None,
                      "given_forms": [given, *nick.get(given, [])] if given else None, "known_as": None,
-                     "family": family, "family_sound": sound_key(family), "number": _number(m["number"]),
+                     "family": family, "family_sound": sound_key(family), "family_letters": _letters(family),
+                     "number": _number(m["number"]), "number_letters": _letters(_number(m["number"])),
                      "unit_text": _clean(m["unit"]), "unit_name": unit, "team_name": team,
                      "rank": canonical_rank(m["rank"]), "seen_on": m["on"], "stint_from": None, "stint_to": None,
                      "joined_on": None, "left_on": None})
@@ -156,7 +158,8 @@ def roster_records(people: pl.DataFrame, stints: pl.DataFrame) -> pl.DataFrame:
         "unique_id": f"{r['person_id']}#{r['k']}", "person_id": r["person_id"], "given": _clean(r["given"]),
         "given_forms": None, "known_as": _clean(r["known_as"]), "family": _last(_clean(r["family"])),
         "family_known": None,
-        "family_sound": sound_key(_last(_clean(r["family"]))), "number": _number(r["number"]), "unit_text": None,
+        "family_sound": sound_key(_last(_clean(r["family"]))), "family_letters": _letters(_last(_clean(r["family"]))),
+        "number": _number(r["number"]), "number_letters": _letters(_number(r["number"])), "unit_text": None,
         "unit_name": _unit_name(r["unit_name"]), "team_name": _clean(r["team_name"]),
         "rank": canonical_rank(r["rank"]), "seen_on": None, "stint_from": r["start"], "stint_to": r["end"],
         "joined_on": r["joined"], "left_on": r["left"]} for r in joined.iter_rows(named=True)], schema=RECORD_SCHEMA)
@@ -165,6 +168,11 @@ def roster_records(people: pl.DataFrame, stints: pl.DataFrame) -> pl.DataFrame:
 def _last(family: str | None) -> str | None:
     """A family name as a reporter's last word of it ("de luca" -> "luca")."""
     return family.split()[-1] if family else None
+
+
+def _letters(text: str | None) -> str | None:
+    """The characters in order of sorting: two letters or digits swapped anywhere leave it unchanged."""
+    return "".join(sorted(text)) if text else None
 
 
 def _number(text: str | None) -> str | None:
@@ -178,7 +186,8 @@ def _unit_name(name: str | None) -> str | None:
 
 RECORD_SCHEMA = {
     "unique_id": pl.Utf8, "person_id": pl.Utf8, "given": pl.Utf8, "given_forms": pl.List(pl.Utf8),
-    "known_as": pl.Utf8, "family": pl.Utf8, "family_known": pl.Boolean, "family_sound": pl.Utf8, "number": pl.Utf8, "unit_text": pl.Utf8,
+    "known_as": pl.Utf8, "family": pl.Utf8, "family_known": pl.Boolean, "family_sound": pl.Utf8,
+    "family_letters": pl.Utf8, "number_letters": pl.Utf8, "number": pl.Utf8, "unit_text": pl.Utf8,
     "unit_name": pl.Utf8, "team_name": pl.Utf8, "rank": pl.Utf8, "seen_on": pl.Date, "stint_from": pl.Date,
     "stint_to": pl.Date, "joined_on": pl.Date, "left_on": pl.Date,
 }
@@ -254,7 +263,11 @@ def settings(n_records: int) -> dict:
         "l.number = r.number",
         "substr(l.number, 1, 4) = substr(r.number, 1, 4)",
         "right(l.number, 4) = right(r.number, 4)",
+        "substr(l.number, 1, 2) = substr(r.number, 1, 2) AND right(l.number, 2) = right(r.number, 2)",
+        "l.number_letters = r.number_letters",
         "l.family = r.family",
+        "l.family_letters = r.family_letters",
+        "substr(l.family, 1, 1) = substr(r.family, 1, 1) AND right(l.family, 2) = right(r.family, 2)",
         "substr(l.family, 1, 3) = substr(r.family, 1, 3)",
         "l.family_sound = r.family_sound",
         "right(l.family, 3) = right(r.family, 3)",
