@@ -12,5 +12,11 @@ os.environ.setdefault("UPSTANDER_AUDIT_RESETTABLE", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 if "UPSTANDER_DATA_DIR" not in os.environ:
     os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-test-")
+# Each xdist worker has its own database, so it needs its own data dir too: otherwise one worker's sweeper sees the
+# other's stored files as orphans and deletes them.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker:
+    os.environ["UPSTANDER_DATA_DIR"] = os.path.join(os.environ["UPSTANDER_DATA_DIR"], _worker)
+    os.makedirs(os.environ["UPSTANDER_DATA_DIR"], exist_ok=True)
 
 from upstander.settings import *  # noqa: E402,F403

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from upstander.accounts.models import Role, User
 from upstander.audit.log import record
+from upstander.cases import clocks
 from upstander.cases.choices import Channel, MessageDirection
 from upstander.cases.models import Message, Report
 from upstander.cases.report_access import get_report_for
+from upstander.cases.triage import do_screen_narrative
 from upstander.intake import sealing
 from upstander.intake.models import Consent, ListeningCircleDisclosure
 from upstander.intake.receipts import ReceiptKey
@@ -41,6 +43,8 @@ def do_reply_to_reporter(*, actor: User, report: Report, data_key: bytes, body: 
             body_ct=sealing.encrypt_message(data_key, public_id, body), sent_on=timezone.localdate(),
             sequence=sequence, author=actor, is_question=is_question)
         record(actor, "report.reply", report, reason="question to the reporter" if is_question else "message")
+        if report.case_id is not None:
+            clocks.refresh_due([report.case_id])  # a reply meets the reporter-update clock: the queue sees it now
 
         def notify() -> None:
             from upstander.intake.notify import notify_update
@@ -64,4 +68,5 @@ def do_record_disclosure(*, actor: User, data: ReportInput, session_on: date, co
                                channel=Channel.LISTENING_CIRCLE, received_on=session_on, facilitator=actor)
         ListeningCircleDisclosure.objects.create(report=report, session_on=session_on, consent=Consent(consent))
         record(actor, "report.disclosure_recorded", report, reason=f"mode {report.mode}; consent {consent}")
+        do_screen_narrative(actor=actor, report=report, narrative=data.narrative)
     return report

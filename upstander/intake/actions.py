@@ -16,6 +16,7 @@ from django.utils import timezone
 from upstander.audit.log import REPORTER_ROLE, Actor, record
 from upstander.cases.choices import MessageDirection
 from upstander.cases.models import Message, Report
+from upstander.cases.triage import do_screen_narrative
 from upstander.intake import drafts, sealing
 from upstander.intake.models import ReporterRequest, RequestKind
 from upstander.intake.receipts import ReceiptKey
@@ -53,6 +54,9 @@ def do_submit_report(*, actor: Actor, draft: drafts.OpenDraft, data: ReportInput
         drafts.mark_submitted(current, receipt=receipt, report_public_id=report.public_id)
         record(actor, "report.submit", report,
                reason=f"online; mode {report.mode}; route {report.route}; {len(files)} file(s)")
+        # The safety net reads the narrative while its plain text exists, so a serious matter filed under a lesser
+        # category is flagged from the first moment; the flag, not the text, is kept.
+        do_screen_narrative(actor=actor, report=report, narrative=data.narrative)
     return Submitted(receipt, report.public_id, True)
 
 
