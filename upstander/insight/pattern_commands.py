@@ -131,9 +131,9 @@ def resigned_command(dataset: str, date_from: Any, date_to: Any, source: str, as
 
 
 @click.command("resolve")
-@click.option("--link-at", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+@click.option("--link-at", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="Link automatically at this match probability or above ...")
-@click.option("--runner-up-below", default=0.1, show_default=True, type=click.FloatRange(0, 1),
+@click.option("--runner-up-below", default=0.05, show_default=True, type=click.FloatRange(0, 1),
               help="... when the next-best person scores below this.")
 @click.option("--suggest-at", default=0.1, show_default=True, type=click.FloatRange(0, 1),
               help="Otherwise queue the best person for a handler at this probability or above.")
