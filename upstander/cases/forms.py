@@ -154,3 +154,8 @@ class AddToCaseForm(forms.Form):
 
 class EscalationSeenForm(forms.Form):
     note = forms.CharField(label="What was done", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class RosterSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, strip=True)  # CharField refuses NUL bytes
+    mention = forms.UUIDField(required=False)

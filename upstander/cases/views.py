@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -350,8 +350,12 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
 def people_search(request: HttpRequest, code: str) -> HttpResponse:
     """Search the roster by name, number or unit to link a subject as the reporter wrote them."""
     case = get_case_for(request.user, code)  # type: ignore[arg-type]
-    query = request.GET.get("q", "")[:100]
-    mention_id = request.GET.get("mention", "")
+    # Through a form: a NUL byte or a `mention` that is not a UUID is a bad request, never a database error.
+    form = forms.RosterSearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The search was not understood.")
+    query = form.cleaned_data["q"]
+    mention_id = form.cleaned_data["mention"]
     mention = SubjectMention.objects.filter(report__case=case, public_id=mention_id).first() if mention_id else None
     return render(request, "cases/people_search.html", {
         "case": case, "query": query, "people": list(search_roster(query)) if query else [], "mention": mention,
