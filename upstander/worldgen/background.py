@@ -138,8 +138,10 @@ def top_up_rate(world: World, builder: CaseBuilder) -> None:
     other, officer_years = _other_allegations(world)
     pi = other / officer_years if officer_years else 0.0
     share = assessed / drawn if drawn else 0.0
-    record = {"other_per_officer_year": round(pi, 6), "assessed_share": round(share, 4), "group": None,
-              "rate_per_officer_year": 0.0, "allegations": 0}
+    record: dict[str, float | int | str | None] = {
+        "other_per_officer_year": round(pi, 6), "assessed_share": round(share, 4), "group": None,
+        "rate_per_officer_year": 0.0, "allegations": 0}
+    top_ups = 0
     world.truth["rate_top_up"] = record
     if r == 1.0 or pi == 0 or share == 0:
         return
@@ -161,7 +163,8 @@ def top_up_rate(world: World, builder: CaseBuilder) -> None:
         for _ in range(_poisson(rng, per_year * (end - begin) / YEAR)):
             # Alone: a colleague named alongside would add to the "everything else" rate of every group.
             _one(world, builder, rng, p, "misconduct", between(rng, begin, end), alone=True)
-            record["allegations"] += 1
+            top_ups += 1
+    record["allegations"] = top_ups
 
 
 def _other_allegations(world: World) -> tuple[int, float]:

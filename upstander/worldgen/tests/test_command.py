@@ -33,6 +33,8 @@ def _run(args, data_dir) -> subprocess.CompletedProcess:
 
 def _rows(data_dir, table: str) -> int:
     with sqlite3.connect(data_dir / "upstander.sqlite3") as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
+            return 0  # killed before its schema was complete (a loaded machine): nothing was written either
         return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed table names
 
 
