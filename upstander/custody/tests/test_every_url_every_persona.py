@@ -103,6 +103,7 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "oversight/": (frozenset({"overseer"}), lambda w: "/oversight/"),
     "oversight/escalations/": (frozenset({"overseer"}), lambda w: "/oversight/escalations/"),
     "oversight/statistics/": (frozenset({"overseer"}), lambda w: "/oversight/statistics/"),
+    "oversight/crews": (frozenset({"overseer"}), lambda w: "/oversight/crews"),
     # Protection: the overseer only (retaliation alerts name the staff reporter). The world has no retaliation
     # alert (monitoring makes those from HR history), so the overseer gets 404 there: see NO_OBJECT_IN_WORLD.
     "safeguarding/": (frozenset({"overseer"}), lambda w: "/safeguarding/"),
