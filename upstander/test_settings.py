@@ -11,11 +11,12 @@ os.environ.setdefault("UPSTANDER_FAST_HASHES", "1")
 os.environ.setdefault("UPSTANDER_AUDIT_RESETTABLE", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 if "UPSTANDER_DATA_DIR" not in os.environ:
-    os.environ["UPSTANDER_DATA_DIR"] = tempfile.mkdtemp(prefix="upstander-test-")
+    os.environ["UPSTANDER_DATA_DIR"] = os.environ["UPSTANDER_TEST_DATA_ROOT"] = tempfile.mkdtemp(prefix="upstander-test-")
 # Each xdist worker has its own database, so it needs its own data dir too: otherwise one worker's sweeper sees the
-# other's stored files as orphans and deletes them.
+# other's stored files as orphans and deletes them. Only the suite's own root is split: a command a test runs in a
+# subprocess with a data dir of its own keeps it.
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
-if _worker:
+if _worker and os.environ["UPSTANDER_DATA_DIR"] == os.environ.get("UPSTANDER_TEST_DATA_ROOT"):
     os.environ["UPSTANDER_DATA_DIR"] = os.path.join(os.environ["UPSTANDER_DATA_DIR"], _worker)
     os.makedirs(os.environ["UPSTANDER_DATA_DIR"], exist_ok=True)
 
