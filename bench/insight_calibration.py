@@ -20,7 +20,7 @@ relative-rate interval contains 1.81 (nominal 95%), and how often the attrition 
 planted direction (power).
 
     .venv/bin/python bench/insight_calibration.py [--seeds 40] [--staff 800] [--years 5] [--jobs 2]
-    .venv/bin/python bench/insight_calibration.py --seeds 1 --staff 50000 --years 10 --planted-only
+    .venv/bin/python bench/insight_calibration.py --seeds 1 --staff 50000 --years 10 --which planted
 
 Prints each force's figures, the counts with exact binomial intervals and the machine; results go in
 docs/benchmarks.md ("Insight").
@@ -169,7 +169,8 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=800)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=1, help="forces made and analysed at once")
-    parser.add_argument("--planted-only", action="store_true", help="skip the null forces")
+    parser.add_argument("--which", choices=["both", "null", "planted"], default="both",
+                        help="which forces of each seed to make")
     options = parser.parse_args()
     load = os.getloadavg()[0]
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -178,7 +179,7 @@ def main() -> None:
     run(UPSTANDER + ["migrate"], template)
     started = time.perf_counter()
     plans = [(seed, planted) for seed in range(options.first_seed, options.first_seed + options.seeds)
-             for planted in ((True,) if options.planted_only else (False, True))]
+             for planted in {"both": (False, True), "null": (False,), "planted": (True,)}[options.which]]
     results = []
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         for result in pool.map(lambda plan: one_force(template, plan[0], plan[1], options), plans):
