@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from upstander.worldgen.config import DEFAULT_END_DATE, DEFAULT_RELATIVE_RATE, DEFAULT_RETALIATION_EXCESS
+from upstander.worldgen.config import (
+    DEFAULT_END_DATE,
+    DEFAULT_FEMALE_CASE_TO_ANSWER,
+    DEFAULT_RELATIVE_RATE,
+    DEFAULT_REPORTER_ATTRITION,
+    DEFAULT_RETALIATION_EXCESS,
+)
 
 
 def summary(truth: dict) -> dict:
@@ -42,10 +48,16 @@ def summary(truth: dict) -> dict:
 @click.option("--mention-noise", type=click.Choice(["default", "heavy"]), default="default", show_default=True,
               help="How many slips reports make in naming subjects (heavy: more misspellings, nicknames and wrong "
                    "numbers; the same world otherwise).")
+@click.option("--reporter-attrition", type=click.FloatRange(min=0.01), default=DEFAULT_REPORTER_ATTRITION,
+              show_default=True, help="How much likelier a colleague who will leave within two years is to be the "
+                                      "one who reports (1: no planted attrition after reporting).")
+@click.option("--female-case-to-answer", type=click.FloatRange(0, 1.4), default=DEFAULT_FEMALE_CASE_TO_ANSWER,
+              show_default=True, help="Factor on reaching case to answer when a woman complained (1: no difference).")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary as one JSON document on stdout.")
 def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, relative_rate: float,
-             retaliation_excess: float, mention_noise: str, no_progress: bool, as_json: bool) -> None:
+             retaliation_excess: float, mention_noise: str, reporter_attrition: float, female_case_to_answer: float,
+             no_progress: bool, as_json: bool) -> None:
     """Generate a synthetic force (roster, HR history, reports and cases) with planted patterns, into an empty
     database, and optionally write the truth file naming what was planted."""
     from upstander.cli import ensure_ready
@@ -57,6 +69,7 @@ def worldgen(staff: int, years: int, seed: int, out: Path | None, end_date, rela
     try:
         truth = generate(staff, years, seed, end_date=end_date.date(), relative_rate=relative_rate,
                          retaliation_excess=retaliation_excess, mention_noise=mention_noise,
+                         reporter_attrition=reporter_attrition, female_case_to_answer=female_case_to_answer,
                          progress=not no_progress)
     except WorldExists as exc:
         raise click.ClickException(str(exc)) from None
