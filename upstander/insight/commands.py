@@ -1,22 +1,17 @@
-"""The `upstander insight` command group. Analysis subcommands come from analysis_commands.py; pattern and
-early-warning subcommands from pattern_commands.py once that module exists in this checkout."""
+"""The `upstander insight` command group: analyses (analysis_commands.py) and patterns, early warning and subject
+resolution (pattern_commands.py)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import click
 
-from upstander.insight import analysis_commands
+from upstander.insight import analysis_commands, pattern_commands
 
 
 @click.group()
 def insight() -> None:
-    """Analytics: disproportionality, outcomes, attrition, timeliness and published reports."""
+    """Analytics: disproportionality, outcomes, attrition, timeliness, patterns and published reports."""
 
 
 analysis_commands.register(insight)
-
-if importlib.util.find_spec("upstander.insight.pattern_commands") is not None:
-    importlib.import_module("upstander.insight.pattern_commands").register(insight)
+pattern_commands.register(insight)

@@ -2,19 +2,19 @@
 
 It reads the case's StageEvent and Decision rows (stage keys from policy/workflow.toml: received, acknowledged,
 assessed, routed, investigation, case_to_answer, proceedings, outcome, review, closed). Texts come from the workflow
-policy (cases/workflow.py) and deadlines from the derived clocks (cases/clocks.py) when those are present; the
-fallbacks below keep the page truthful before a report has become a case. Nothing here is stored: the timeline is
+policy (cases/workflow.py) and deadlines from the derived clocks (cases/clocks.py); the fallbacks below keep the
+page truthful before a report has become a case. Nothing here is stored: the timeline is
 computed on each visit. Staff-only facts (who decided, their reasons, internal decisions) are never shown.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
 
+from upstander.cases import clocks, workflow
 from upstander.cases.models import Decision, Report, StageEvent
 from upstander.lib import policy
 
@@ -37,14 +37,6 @@ REPORTER_CLOCKS = {
 }
 DEFAULT_ACKNOWLEDGE_DAYS = 7
 DEFAULT_REVIEW_DAYS = 28
-
-
-def _optional(module: str):
-    """The case workflow's modules, when present in this installation (they are optional to the reporter side)."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -75,8 +67,7 @@ class Timeline:
 
 
 def _stage_text(stage: str) -> str:
-    workflow = _optional("upstander.cases.workflow")
-    text = workflow.reporter_text(stage) if workflow else ""
+    text = workflow.reporter_text(stage)
     return text or FALLBACK_TEXT.get(stage, "")
 
 
@@ -93,12 +84,11 @@ def _clock_days(key: str, default: int) -> int:
 
 
 def _decision_entries(report: Report) -> list[Entry]:
-    workflow = _optional("upstander.cases.workflow")
     entries: list[Entry] = []
     if report.case_id is None:
         return entries
     for d in Decision.objects.filter(case_id=report.case_id, kind="outcome").order_by("at", "id"):
-        text = workflow.outcome_text(d.value) if workflow else ""
+        text = workflow.outcome_text(d.value)
         if text:
             entries.append(Entry(_local_day(d.at), text))
     return entries
@@ -110,7 +100,6 @@ def _stage_entries(report: Report) -> list[Entry]:
         return entries
     seen: set[tuple[str, date]] = {("received", report.received_on)}
     events = StageEvent.objects.filter(case_id=report.case_id).order_by("at", "id").values_list("stage", "at")
-    workflow = _optional("upstander.cases.workflow")
     for stage, at in events:
         day = _local_day(at)
         text = _stage_text(stage)
@@ -118,7 +107,7 @@ def _stage_entries(report: Report) -> list[Entry]:
             continue
         seen.add((stage, day))
         entries.append(Entry(day, text))
-        if stage == "routed" and workflow and report.case and report.case.handling_route:
+        if stage == "routed" and report.case and report.case.handling_route:
             route_text = workflow.route_reporter_text(report.case.handling_route)
             if route_text:
                 entries.append(Entry(day, route_text))
@@ -126,8 +115,7 @@ def _stage_entries(report: Report) -> list[Entry]:
 
 
 def _clocks(report: Report, today: date):
-    clocks = _optional("upstander.cases.clocks")
-    if clocks is None or report.case_id is None:
+    if report.case_id is None:
         return None
     return clocks.clocks_for(report.case, on=today)
 
