@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -115,6 +117,21 @@ def unwrap_member_key(user: User, password: str) -> bytes | None:
         return None
 
 
+LOGIN_FAILURES_BEFORE_LOCKOUT = 5
+LOCKOUT = timedelta(minutes=15)
+
+
 def do_record_login(*, user: User, ok: bool, reason: str = "") -> None:
+    """Audit a sign-in attempt on an existing account. A success clears the failure count; the fifth failure in a
+    row locks the account for a while (throttling without client addresses)."""
     with transaction.atomic():
+        if ok:
+            if user.failed_logins or user.locked_until:
+                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+        else:
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+            user.refresh_from_db(fields=["failed_logins"])
+            if user.failed_logins >= LOGIN_FAILURES_BEFORE_LOCKOUT:
+                User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + LOCKOUT, failed_logins=0)
+                reason = (reason + "; " if reason else "") + "account locked"
         record(user, "login.success" if ok else "login.failure", user, reason=reason)
