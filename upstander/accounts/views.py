@@ -13,9 +13,11 @@ from upstander.accounts.auth import check_login
 from upstander.accounts.forms import LoginForm
 from upstander.accounts.models import Role
 
+# Where each role lands after signing in: a page it may open (the case queue would refuse most of them).
 HOME_BY_ROLE: dict[str, str] = {
-    Role.HANDLER: "/cases/", Role.SUPERVISOR: "/cases/", Role.FACILITATOR: "/cases/",
-    Role.OVERSEER: "/cases/", Role.CUSTODIAN: "/cases/", Role.ANALYST: "/cases/", Role.ADMIN: "/cases/",
+    Role.HANDLER: "/cases/", Role.SUPERVISOR: "/cases/", Role.OVERSEER: "/cases/",
+    Role.FACILITATOR: "/cases/reports/", Role.CUSTODIAN: "/custody/", Role.ANALYST: "/insight/",
+    Role.ADMIN: "/custody/",
 }
 
 

@@ -60,3 +60,15 @@ def test_the_same_persona_can_sign_in_twice_in_one_test(staff_client):
     second = staff_client("supervisor")
     assert first.get("/cases/").status_code == 200
     assert second.get("/cases/").status_code == 200
+
+
+def test_every_persona_lands_on_a_page_it_may_open(cast):
+    """Regression: analysts, custodians, facilitators and administrators used to land on the case queue, a 403."""
+    from upstander.testing.fixtures import unused_code
+
+    for username in cast.users:
+        client = Client()
+        response = client.post("/accounts/login", {"username": username, "password": cast.passwords[username],
+                                                   "otp_token": unused_code(username)})
+        assert response.status_code == 302, username
+        assert client.get(response["Location"]).status_code == 200, (username, response["Location"])
