@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from upstander.env import ConfigError, data_dir, env_bool, env_int, env_list, env_str
+from upstander.lib.clock import zone_name_for
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -144,7 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
+# The profile's time zone (policy/<profile>/clocks.toml), so Django and the clock count the same days.
+TIME_ZONE = zone_name_for(POLICY_DIR, POLICY_PROFILE)
 USE_I18N = False
 USE_TZ = True
 
