@@ -38,6 +38,14 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
     "accounts/login": (EVERYONE, lambda w: "/accounts/login"),
     "accounts/logout": (EVERYONE, lambda w: "/accounts/logout"),
+    # Only in the middle of a first sign-in (a temporary password just proved): everyone else goes to the login.
+    "accounts/enrol": (NOBODY, lambda w: "/accounts/enrol"),
+    # The administrator's staff accounts page.
+    "accounts/staff/": (frozenset({"admin"}), lambda w: "/accounts/staff/"),
+    "accounts/staff/<uuid:public_id>/role": (frozenset({"admin"}),
+                                             lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/role"),
+    "accounts/staff/<uuid:public_id>/disable": (frozenset({"admin"}),
+                                                lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/disable"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
     "report/": (EVERYONE, lambda w: "/report/"),
     "report/^new/(?P<page>how|about-you|what)$": (EVERYONE, lambda w: "/report/new/how"),

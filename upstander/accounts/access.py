@@ -1,0 +1,23 @@
+"""Lookups of staff accounts for the administrator's pages: deny by default."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from upstander.accounts.models import Role, User
+
+
+def get_account_for(actor, public_id) -> User:
+    if getattr(actor, "role", None) != Role.ADMIN:
+        raise PermissionDenied
+    try:
+        return User.objects.get(public_id=public_id)
+    except (User.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def accounts_for(actor):
+    if getattr(actor, "role", None) != Role.ADMIN:
+        raise PermissionDenied
+    return User.objects.select_related("organisation", "unit").order_by("-is_active", "role", "last_name", "username")
