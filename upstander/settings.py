@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "upstander.oversight",
     "upstander.insight",
     "upstander.custody",
+    "upstander.workspace",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "upstander.lib.context.site",
+                "upstander.workspace.context.navigation",
             ],
         },
     },

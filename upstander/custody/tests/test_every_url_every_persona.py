@@ -38,6 +38,9 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
     "accounts/login": (EVERYONE, lambda w: "/accounts/login"),
     "accounts/logout": (EVERYONE, lambda w: "/accounts/logout"),
+    # The front door (the reporter side or the sign-in; a signed-in member goes to their page for today).
+    "": (EVERYONE, lambda w: "/"),
+    "today/": (ALL_STAFF, lambda w: "/today/"),
     # Only in the middle of a first sign-in (a temporary password just proved): everyone else goes to the login.
     "accounts/enrol": (NOBODY, lambda w: "/accounts/enrol"),
     # The administrator's staff accounts page.
