@@ -77,7 +77,7 @@ ROOT_URLCONF = "upstander.urls"
 WSGI_APPLICATION = "upstander.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login"
-LOGIN_REDIRECT_URL = "/cases/"
+LOGIN_REDIRECT_URL = "/today/"
 
 TEMPLATES = [
     {

@@ -20,12 +20,8 @@ from upstander.accounts.models import Role, User
 from upstander.accounts.staff import do_finish_enrolment, do_start_enrolment
 from upstander.lib import clock
 
-# Where each role lands after signing in: a page it may open (the case queue would refuse most of them).
-HOME_BY_ROLE: dict[str, str] = {
-    Role.HANDLER: "/cases/", Role.SUPERVISOR: "/cases/", Role.OVERSEER: "/cases/",
-    Role.FACILITATOR: "/cases/reports/", Role.CUSTODIAN: "/custody/", Role.ANALYST: "/insight/",
-    Role.ADMIN: "/custody/",
-}
+# Every role lands on its page for today (workspace/today.py): what needs doing, with links to where it is done.
+HOME = "/today/"
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,9 +51,9 @@ def _signed_in(request: HttpRequest, user, device, password: str) -> HttpRespons
     login(request, user)  # rotates the session key: no session fixation
     otp_login(request, device)
     do_record_login(user=user, ok=True)
-    target = request.GET.get("next") or HOME_BY_ROLE.get(user.role, "/cases/")
+    target = request.GET.get("next") or HOME
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/cases/"
+        target = HOME
     response = redirect(target)
     org_key = unwrap_member_key(user, password)
     if org_key is not None:

@@ -13,7 +13,7 @@ def test_a_handler_signs_in_with_password_and_code_and_holds_the_force_key(cast)
         "username": "handler_a", "password": cast.passwords["handler_a"],
         "otp_token": current_code(cast.totp_keys["handler_a"])})
     assert response.status_code == 302
-    assert response["Location"] == "/cases/"
+    assert response["Location"] == "/today/"
     assert session_keys.COOKIE in response.cookies
     assert AuditEvent.objects.filter(action="login.success", actor="user:handler_a").exists()
 
