@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,8 +37,10 @@ def witness_summary() -> dict[str, Any]:
         state = "unchecked"
     else:
         state = "ok"
-    return {"state": state, "confirmation": found, "stale_after_hours": hours, "now": clock.now(),
-            "warning": state not in ("ok", "unchecked")}
+    now = clock.now()
+    ago = timesince(found.seen_at, now) if found is not None and found.seen_at is not None else ""
+    return {"state": state, "confirmation": found, "stale_after_hours": hours, "warning": state not in ("ok", "unchecked"),
+            "ago": "less than a minute" if ago.startswith("0\xa0") or ago.startswith("0 ") else ago}
 
 
 @never_cache

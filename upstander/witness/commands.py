@@ -83,7 +83,10 @@ def run(data_dir: Path, url: str, token_file: Path, every: int, no_report: bool,
     from upstander.witness.run import run_once
 
     store = Store(data_dir)
-    client = ForceClient(url, token_file.read_text().strip())
+    try:
+        client = ForceClient(url, token_file.read_text().strip())
+    except WitnessError as exc:
+        _fail(str(exc))
     while True:
         try:
             _report(run_once(store, client, _now_text(), report=not no_report), as_json)
