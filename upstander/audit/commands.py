@@ -83,7 +83,7 @@ def verify(as_json: bool, witness_file: Path | None, witness_key: Path | None) -
         if witness is not None:
             signed = (f"their signatures checked with {key_source}" if witness.signatures_checked else
                       "their signatures not checked (no witness public key: give --witness-key)")
-            click.echo(f"witness: all {witness.heads} heads it saw are still in the log; {signed}")
+            click.echo(f"witness: the {witness.heads} head(s) it saw are all still in the log; {signed}")
     sys.exit(0 if ok else 1)
 
 

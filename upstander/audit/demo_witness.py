@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -71,7 +72,7 @@ def start_demo_witness(url: str) -> subprocess.Popen:
         print(f"The witness folder witnessed an earlier demo installation: moved to {previous}", flush=True)
     command = [sys.executable, "-m", "upstander.cli", "witness"]
     subprocess.run([*command, "init", "--data-dir", str(folder)], env=_witness_env(), check=True,  # noqa: S603
-                   stdout=subprocess.DEVNULL)
+                   capture_output=True)
     public = (folder / "witness.pub").read_bytes()
     pin = overseer_public_path()
     if not pin.exists() or pin.read_bytes() != public:
@@ -82,6 +83,9 @@ def start_demo_witness(url: str) -> subprocess.Popen:
         [*command, "run", "--data-dir", str(folder), "--url", url, "--token-file", str(token),
          "--every", str(EVERY_SECONDS)], env=_witness_env(), stdout=log, stderr=subprocess.STDOUT)
     atexit.register(process.terminate)
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        # Stopped with SIGTERM, the demo exits through atexit too, so the witness does not outlive it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Overseer's witness: a separate process (pid {process.pid}) with its own data directory {folder}; it "
           f"confirms the audit log every {EVERY_SECONDS // 60} minutes (log: {folder / 'witness.log'})", flush=True)
     return process

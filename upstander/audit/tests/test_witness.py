@@ -63,7 +63,7 @@ def test_an_untouched_log_verifies_against_the_witness(witness):
     result = _verify_with_witness(witness)
     assert result.exit_code == 0, result.output
     assert "audit log intact" in result.stdout
-    assert f"all {len(heads)} heads it saw are still in the log" in result.stdout
+    assert f"the {len(heads)} head(s) it saw are all still in the log" in result.stdout
     assert "signatures checked" in result.stdout
 
 
