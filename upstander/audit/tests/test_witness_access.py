@@ -106,3 +106,12 @@ def test_the_page_says_when_the_confirmation_could_not_be_checked(witness, staff
     assert "never" not in result.warnings[0]
     text = staff_client("overseer").get("/oversight/").content.decode()
     assert "has not yet confirmed" in text  # nothing unverifiable was recorded
+
+
+def test_the_page_warns_when_the_last_confirmation_is_old(witness, staff_client):
+    from upstander.witness.run import run_once
+
+    run_once(witness.store, witness.client, "2020-01-06T09:30:00+00:00")
+    text = staff_client("overseer").get("/oversight/").content.decode()
+    assert "on 6 January 2020 at 09:30" in text
+    assert "That is more than 24 hours ago:</strong> the witness may have stopped, or refused the log." in text
