@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "people": "upstander.people.commands:people",
     "intake": "upstander.intake.commands:intake",
     "accounts": "upstander.accounts.commands:accounts",
+    "witness": "upstander.witness.commands:witness",
 }
 
 

@@ -64,6 +64,10 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "report/status/review": (EVERYONE, lambda w: "/report/status/review"),
     # The overseer's audit search.
     "audit/": (frozenset({"overseer"}), lambda w: "/audit/"),
+    "audit/witness": (frozenset({"overseer"}), lambda w: "/audit/witness"),
+    # The overseer's witness: a bearer token of scope audit_witness, never a session.
+    "audit/api/since": (NOBODY, lambda w: "/audit/api/since"),
+    "audit/api/witness": (NOBODY, lambda w: "/audit/api/witness"),
     # Aggregates only: the analyst and the overseer.
     "insight/": (frozenset({"analyst", "overseer"}), lambda w: "/insight/"),
     # Cases: the queue and inbox for the case roles; one case for its owner, its unit's supervisor and the overseer.
