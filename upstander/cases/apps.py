@@ -5,3 +5,11 @@ class CasesConfig(AppConfig):
     name = "upstander.cases"
     label = "cases"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The roster tells the case workflow who left through its hook (people/hooks.py), never by importing cases;
+        # a leaver's open cases continue as former-officer cases (cases/leavers.py).
+        from upstander.cases.leavers import on_people_left
+        from upstander.people.hooks import people_left
+
+        people_left.connect(on_people_left, dispatch_uid="upstander.cases.leavers")

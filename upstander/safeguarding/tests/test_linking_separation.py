@@ -10,13 +10,16 @@ rather than by a handler.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from upstander.audit.log import Actor
 from upstander.cases import actions as case_actions
 from upstander.cases.choices import LinkStatus
+from upstander.cases.hooks import separation_needed
 from upstander.insight.resolution import do_resolve_mentions
 from upstander.people.models import Person
 from upstander.people.tests.roster import load_roster
+from upstander.safeguarding.actions import on_separation_needed
 from upstander.safeguarding.models import SafeguardingTask
 from upstander.safeguarding.tests.helpers import staff_report
 
@@ -53,3 +56,25 @@ def test_a_manually_linked_subject_who_shares_the_victims_team_raises_the_separa
     case_actions.do_link_mention(actor=cast.users["handler_a"], mention=unlinked,
                                  person=Person.objects.get(number="1004"))
     assert _pairs() == [("1003", "1004")]
+
+
+def test_only_the_resolver_or_the_overseer_links_automatically(cast, unlinked):
+    with pytest.raises(PermissionDenied):
+        case_actions.do_link_mention(actor=cast.users["handler_a"], mention=unlinked,
+                                     person=Person.objects.get(number="1004"), status=LinkStatus.LINKED,
+                                     probability=0.99)
+    unlinked.refresh_from_db()
+    assert unlinked.link_status == LinkStatus.UNRESOLVED
+
+
+def test_linking_fails_closed_when_no_separation_check_is_connected(cast, unlinked):
+    """A deployment without the check must refuse to link rather than link without checking."""
+    separation_needed.disconnect(dispatch_uid="upstander.safeguarding.separation")
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            case_actions.do_link_mention(actor=cast.users["handler_a"], mention=unlinked,
+                                         person=Person.objects.get(number="1004"))
+    finally:
+        separation_needed.connect(on_separation_needed, dispatch_uid="upstander.safeguarding.separation")
+    unlinked.refresh_from_db()
+    assert unlinked.link_status == LinkStatus.UNRESOLVED  # the whole link rolled back
