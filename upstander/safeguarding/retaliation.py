@@ -1,7 +1,7 @@
 """Retaliation alerts: raised by monitoring (monitoring.py) or by the reporter, seen by the overseer only.
 
 Hooks for other parts of the system:
-- `run_retaliation_monitoring(actor=…)` — idempotent; `upstander people retaliation-scan` runs it, and so can tick.
+- `run_retaliation_monitoring(actor=…)` — idempotent; `upstander safeguarding retaliation-scan` runs it, and so can tick.
 - `do_report_retaliation(actor=Actor.reporter(), report=…, text_ct=…)` — the reporter's portal; joins the person's
   open alert (or the report's, for an anonymous reporter with no roster link).
 """

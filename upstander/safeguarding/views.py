@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_view(OVERSEER_ONLY)
 def rates(request: HttpRequest) -> HttpResponse:
-    """The latest monitoring run's aggregate (`upstander people retaliation-scan` writes it): recomputing the whole
+    """The latest monitoring run's aggregate (`upstander safeguarding retaliation-scan` writes it): recomputing the whole
     force on every page view would be too slow for a large force."""
     return render(request, "safeguarding/rates.html", {"run": latest_monitoring_run_for(request.user)})
 
