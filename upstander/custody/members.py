@@ -28,15 +28,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.actions import do_grant_key, unlock_with_recovery
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
+from upstander.accounts.permissions import ACCOUNT_MANAGERS, MEMBER_REMOVERS  # account managers never hold a key
 from upstander.audit.log import actor_of, record
 from upstander.custody.models import EnrolmentInvitation
 from upstander.lib import crypto
 
 INVITATION_VALID = timedelta(hours=72)
 REFUSED = "This invitation is not valid for your account, or it has expired or been used."
-# Roles that manage accounts without ever holding a key.
-ACCOUNT_MANAGERS = {Role.ADMIN}
-MEMBER_REMOVERS = {Role.ADMIN, Role.OVERSEER}
 
 
 def _secret_kdf(secret: str, salt: bytes) -> bytes:
