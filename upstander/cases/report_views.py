@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,17 +16,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
-from upstander.audit.log import record
+from upstander.accounts.permissions import REPORT_ROLES, staff_view
 from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode, Route
-from upstander.cases.report_access import CONTENT_ROLES, get_report_for, open_report_for, visible_reports
+from upstander.cases.report_access import (
+    CONTENT_ROLES,
+    audit_file_read,
+    get_report_for,
+    open_report_for,
+    visible_reports,
+)
 from upstander.cases.report_actions import do_record_disclosure, do_reply_to_reporter
 from upstander.intake import receipts, sealing, storage
 from upstander.intake.models import Attachment, Consent
 from upstander.intake.reports import Identity, ReportInput, Subject, attachment_key, attachment_name
 from upstander.lib.policy import category_choices, category_label
-
-REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
 
 
 def _user(request: HttpRequest) -> User:
@@ -155,7 +157,7 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
         path = storage.locate(attachment.clean_blob)
     except (sealing.KeyUnavailable, storage.StoreError):
         raise Http404("File not available") from None
-    record_read(request, report)
+    audit_file_read(_user(request), report)
     if attachment.inline_safe:
         if attachment.content_type == "image/png" and not name.lower().endswith(".png"):
             name += ".png"
@@ -169,11 +171,6 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def record_read(request: HttpRequest, report) -> None:
-    with transaction.atomic():
-        record(_user(request), "report.file_read", report)
 
 
 @never_cache

@@ -8,6 +8,7 @@ import secrets
 from django.core.exceptions import ValidationError
 
 from upstander.accounts.models import Organisation, OrganisationKind, Role, User
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.cases import clocks
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
@@ -26,7 +27,7 @@ from upstander.cases.guards import (
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
 from upstander.lib import crypto
 
-TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
 
 
