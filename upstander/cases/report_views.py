@@ -29,6 +29,7 @@ from upstander.cases.report_actions import do_record_disclosure, do_reply_to_rep
 from upstander.intake import receipts, sealing, storage
 from upstander.intake.models import Attachment, Consent
 from upstander.intake.reports import Identity, ReportInput, Subject, attachment_key, attachment_name
+from upstander.lib.limits import MAX_TEXT_CHARS
 from upstander.lib.policy import category_choices, category_label
 
 
@@ -39,7 +40,7 @@ DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_TEXT_CHARS)
     is_question = forms.BooleanField(label="This is a question the reporter should answer", required=False)
 
 
@@ -52,7 +53,7 @@ class DisclosureForm(forms.Form):
     discloser_name = forms.CharField(label="Their name (named or confidential only)", max_length=200, required=False)
     staff_number = forms.CharField(label="Their warrant or staff number (optional)", max_length=32, required=False)
     narrative = forms.CharField(label="What they disclosed", widget=forms.Textarea(attrs={"rows": 10}),
-                                max_length=20_000)
+                                max_length=MAX_TEXT_CHARS)
     categories = forms.MultipleChoiceField(label="What it was about", widget=forms.CheckboxSelectMultiple)
     reporter_role = forms.ChoiceField(label="Their part in it", widget=forms.RadioSelect, choices=ReporterRole.choices)
     subject_name = forms.CharField(label="Who did it: name", max_length=200, required=False)
