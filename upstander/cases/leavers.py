@@ -50,7 +50,7 @@ def do_continue_cases_of_leavers(*, actor, numbers: Sequence[str]) -> int:
     recorded = 0
     with transaction.atomic():
         for person in _accused_leavers(list(numbers)):
-            if person.leaving_reason in ENDS_PROCEEDINGS:
+            if person.left_on is None or person.leaving_reason in ENDS_PROCEEDINGS:
                 continue
             how = LeavingReason(person.leaving_reason).label.lower() if person.leaving_reason else "left"
             for allegation in open_allegations_against(person):
