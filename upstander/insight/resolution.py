@@ -498,14 +498,14 @@ def do_resolve_mentions(*, actor, thresholds: Thresholds = Thresholds(), rescore
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
+    from upstander.accounts.permissions import MENTION_RESOLVERS
     from upstander.audit.log import actor_of
     from upstander.cases.choices import LinkStatus
     from upstander.cases.linking import do_link_mention
     from upstander.cases.models import SubjectMention
     from upstander.people.models import Person
 
-    who = actor_of(actor)
-    if who.role not in ("system", "overseer"):
+    if actor_of(actor).role not in MENTION_RESOLVERS:
         raise PermissionDenied("Refused: only the overseer or a system actor may resolve subject mentions.")
     mentions, roster, _ = database_frames()
     decisions = resolve_frames(mentions, roster, thresholds, rescore_suggested=rescore_suggested)
