@@ -14,7 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
-from upstander.accounts.permissions import ACCOUNT_MANAGERS, ACCOUNT_READERS, ALL_STAFF, KEY_ROLES, staff_view
+from upstander.accounts.permissions import (
+    ACCOUNT_MANAGERS,
+    ACCOUNT_READERS,
+    ALL_STAFF,
+    KEY_ROLES,
+    MEMBER_REMOVERS,
+    staff_view,
+)
 from upstander.custody import forms, members
 from upstander.custody.access import accounts_for, get_account_for, get_colleague_for, open_invitations_by
 
@@ -147,7 +154,7 @@ def account_reset_second_factor(request: HttpRequest, public_id) -> HttpResponse
     return _account_action(request, public_id, reset_and_show, forms.ReasonForm)
 
 
-@staff_view(ACCOUNT_READERS)
+@staff_view(MEMBER_REMOVERS)
 @require_POST
 def account_remove(request: HttpRequest, public_id) -> HttpResponse:
     return _account_action(request, public_id, members.do_remove_member, forms.ReasonForm)
