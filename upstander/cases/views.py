@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import CASE_CONTENT_ROLES, staff_view
 from upstander.cases import actions, clocks, forms
 from upstander.cases.access import get_case_for, get_report_for_triage, inbox_reports
 from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
@@ -24,11 +24,12 @@ from upstander.cases.choices import FIRM_LINKS
 from upstander.cases.escalations import do_mark_escalation_seen
 from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMention
 from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
+from upstander.cases.statement_access import read_statements_for
 from upstander.cases.triage import search_roster
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
 
-CASE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+CASE_ROLES = CASE_CONTENT_ROLES
 
 
 @never_cache
@@ -320,25 +321,16 @@ def escalation_seen(request: HttpRequest, code: str, public_id) -> HttpResponse:
 @require_GET
 def statement(request: HttpRequest, code: str) -> HttpResponse:
     """The victim's account, every version, for the people working the case: read instead of asking again."""
-    from upstander.audit.log import record
-    from upstander.cases.assignments import decrypt_statement
     from upstander.lib import crypto
 
     case = get_case_for(request.user, code)  # type: ignore[arg-type]
     if not may_read_statements(request.user, case):
         raise PermissionDenied
     versions, error = [], ""
-    statements = list(case.statements.select_related("recorded_by").order_by("-version"))
-    if statements:
-        try:
-            key = _data_key(request, case)
-            versions = [{"s": s, "text": decrypt_statement(key, s)} for s in statements]
-            from django.db import transaction
-
-            with transaction.atomic():
-                record(request.user, "case.statement_read", case, reason=f"{len(statements)} version(s)")
-        except (PermissionDenied, ValidationError, crypto.CryptoError) as exc:
-            error = str(exc) or "The statement could not be opened."
+    try:
+        versions = read_statements_for(request.user, case, lambda: _data_key(request, case))  # audited there
+    except (PermissionDenied, ValidationError, crypto.CryptoError) as exc:
+        error = str(exc) or "The statement could not be opened."
     return render(request, "cases/statement.html", {
         "case": case, "versions": versions, "error": error, "form": forms.StatementForm(),
         "asked": accounts_requested(case), "handovers": handover_count(case)}, status=403 if error else 200)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from upstander.audit.log import Actor
+from upstander.audit.models import AuditEvent
 from upstander.cases import actions, clocks
 from upstander.cases.escalations import run_tick
 from upstander.cases.models import Case, Flag, Statement
@@ -136,6 +137,8 @@ def test_the_account_is_recorded_and_read_back_by_the_people_on_the_case_only(op
     page = client.get(f"/cases/{case.code}/statement")
     assert "He shouted at me in the canteen" in page.content.decode()
     assert "asked for an account 1 time" in page.content.decode()
+    assert list(AuditEvent.objects.filter(action="case.statement_read").values_list("actor", "object_id")) == [
+        ("user:handler_a", str(case.public_id))]  # who read her account is on the record
     assert staff_client("handler_b").get(f"/cases/{case.code}/statement").status_code == 404
     assert staff_client("analyst").get(f"/cases/{case.code}/statement").status_code == 403
 
