@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from upstander.accounts.models import Role, User
+from upstander.accounts.models import User
+from upstander.accounts.permissions import ACCOUNT_MANAGERS
+
+
+def _admin_only(actor) -> None:
+    if getattr(actor, "role", None) not in ACCOUNT_MANAGERS:
+        raise PermissionDenied
 
 
 def get_account_for(actor, public_id) -> User:
-    if getattr(actor, "role", None) != Role.ADMIN:
-        raise PermissionDenied
+    _admin_only(actor)
     try:
         return User.objects.get(public_id=public_id)
     except (User.DoesNotExist, ValueError):
@@ -18,6 +23,5 @@ def get_account_for(actor, public_id) -> User:
 
 
 def accounts_for(actor):
-    if getattr(actor, "role", None) != Role.ADMIN:
-        raise PermissionDenied
+    _admin_only(actor)
     return User.objects.select_related("organisation", "unit").order_by("-is_active", "role", "last_name", "username")

@@ -69,6 +69,8 @@ TOKEN_KEEPERS: frozenset[str] = frozenset({SYSTEM, Role.ADMIN})
 # Members of an organisation that holds a key (everyone who reads reports, and the custodians).
 KEY_ROLES: frozenset[str] = REPORT_ROLES | {Role.CUSTODIAN}
 ACCOUNT_MANAGERS: frozenset[str] = frozenset({Role.ADMIN})
+# Creating, re-roling and disabling staff accounts: an administrator, or an operator's command (a system actor).
+ACCOUNT_ADMINS: frozenset[str] = frozenset({SYSTEM, Role.ADMIN})
 ACCOUNT_READERS: frozenset[str] = frozenset({Role.ADMIN, Role.OVERSEER})
 MEMBER_REMOVERS: frozenset[str] = ACCOUNT_READERS
 # Only custodians ask for and open a sealed identity; the overseer approves and watches (policy/break_glass.toml

@@ -17,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.actions import ROLE_ORGANISATION
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
-from upstander.audit.log import actor_of, record
+from upstander.accounts.permissions import ACCOUNT_ADMINS, require_role
+from upstander.audit.log import record
 from upstander.lib import clock, crypto
 
 AUTHENTICATOR_NAME = "authenticator"
@@ -29,11 +30,6 @@ class NewAccount:
     temporary_password: str  # shown once to the administrator, never stored in the clear
 
 
-def _require_admin(actor, doing: str) -> None:
-    role = actor_of(actor).role
-    # An operator's command (`upstander accounts …`) acts as a named system actor, audited like anyone else.
-    if role not in (Role.ADMIN, "system"):
-        raise PermissionDenied(f"Only an administrator may {doing}.")
 
 
 def _organisation_for(role: str) -> Organisation | None:
@@ -51,7 +47,7 @@ def do_create_account(*, actor, username: str, role: str, first_name: str = "", 
         raise ValidationError("That username is taken.")
     temporary = crypto.random_token(12)
     with transaction.atomic():
-        _require_admin(actor, "create staff accounts")
+        require_role(actor, ACCOUNT_ADMINS, "create staff accounts")
         user = User(username=username, role=role, organisation=_organisation_for(role), unit=unit, person=person,
                     first_name=first_name, last_name=last_name, email=email, is_staff=False,
                     must_change_password=True)
@@ -71,7 +67,7 @@ def do_change_role(*, actor, user: User, role: str, reason: str) -> User:
     if getattr(actor, "pk", None) == user.pk:
         raise PermissionDenied("You cannot change your own role: ask another administrator.")
     with transaction.atomic():
-        _require_admin(actor, "change roles")
+        require_role(actor, ACCOUNT_ADMINS, "change roles")
         old = user.role
         new_org = _organisation_for(role)
         if new_org != user.organisation:
@@ -90,7 +86,7 @@ def do_disable_account(*, actor, user: User, reason: str) -> User:
     if getattr(actor, "pk", None) == user.pk:
         raise PermissionDenied("You cannot disable your own account: ask another administrator.")
     with transaction.atomic():
-        _require_admin(actor, "disable accounts")
+        require_role(actor, ACCOUNT_ADMINS, "disable accounts")
         user.is_active = False
         user.save(update_fields=["is_active"])
         KeyGrant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())

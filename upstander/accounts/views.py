@@ -16,7 +16,7 @@ from upstander.accounts.actions import do_record_login, unwrap_member_key
 from upstander.accounts.auth import check_login
 from upstander.accounts.enrolment import authenticator_qr_svg, manual_key
 from upstander.accounts.forms import EnrolForm, LoginForm
-from upstander.accounts.models import Role, User
+from upstander.accounts.models import User
 from upstander.accounts.staff import do_finish_enrolment, do_start_enrolment
 from upstander.lib import clock
 

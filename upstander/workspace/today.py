@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from upstander.accounts.models import Role
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.cases.access import inbox_reports
 from upstander.cases.queue import QueueFilters, filtered
 from upstander.lib import clock
-
-CASE_ROLES = {Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER}
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def _admin_todos(user) -> list[Todo]:
 
 def todos_for(user) -> list[Todo]:
     role = user.role
-    items: list[Todo] = _case_todos(user) if role in CASE_ROLES else []
+    items: list[Todo] = _case_todos(user) if role in CASE_CONTENT_ROLES else []
     if role == Role.OVERSEER:
         items += _overseer_todos(user)
     extra = {Role.CUSTODIAN: _custodian_todos, Role.FACILITATOR: _facilitator_todos, Role.ANALYST: _analyst_todos,

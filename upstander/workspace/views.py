@@ -7,11 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from upstander.accounts.models import Role
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import ALL_STAFF, staff_view
 from upstander.workspace.today import todos_for
-
-ALL_STAFF = list(Role.values)
 
 
 @require_GET
