@@ -23,9 +23,10 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
+from upstander.cases.permissions import CASE_CONTENT_ROLES
 from upstander.lib import crypto
 
-TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
 
 
