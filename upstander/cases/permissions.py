@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import checks
 from django.core.exceptions import PermissionDenied
 
 from upstander.accounts.models import Role, User
@@ -139,6 +140,12 @@ def check(actor, case: Case, action: str, **ctx: Any) -> None:
 def problems() -> list[str]:
     """What is wrong with the active workflow policy for these actions (empty: it can run a case)."""
     return workflow.problems(STEPS, ACTIONS)
+
+
+def workflow_check(app_configs=None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Django system check (registered in cases/apps.py): the workflow policy of the active profile can run a case."""
+    return [checks.Error(f"policy/workflow.toml: {problem}", hint="See docs/workflow.md, “Another regime”.",
+                         id="cases.E001") for problem in problems()]
 
 
 # --- steps between stages ---------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ reporter texts, from policy/workflow.toml of the active profile.
 
 No stage key is written in code: the opening stage is the one marked `initial`, closed stages are `open = false`,
 and each action finds where it leads in the policy. `problems()` checks a workflow file against the actions the code
-knows, so a replacement profile fails loudly at start-up and in its test rather than mid-case.
+knows (run as a Django system check, cases.E001), so a replacement profile fails when the server starts rather than
+mid-case.
 
 The reporter's timeline uses `reporter_text(stage)` and `outcome_text(outcome)`; staff pages use `stage_label`.
 """
@@ -109,10 +110,6 @@ def transitions() -> list[Transition]:
 def step(action: str, source: str) -> Transition | None:
     """The transition `action` takes from stage `source`, if the policy has one."""
     return next((t for t in transitions() if t.action == action and source in t.sources), None)
-
-
-def transition(source: str, target: str) -> Transition | None:
-    return next((t for t in transitions() if source in t.sources and t.target == target), None)
 
 
 def next_stages(source: str) -> list[str]:

@@ -91,6 +91,7 @@ def test_a_workflow_that_names_an_unknown_stage_or_lacks_a_step_is_reported(sett
     (tmp_path / "broken" / "workflow.toml").write_text(text.replace('next = "outcome"', 'next = "finished"', 1))
     settings.POLICY_DIR, settings.POLICY_PROFILE = tmp_path, "broken"
     found = permissions.problems()
+    assert [e.id for e in permissions.workflow_check()] == ["cases.E001"] * len(found)
     assert "no transition takes the action 'open_review'" in found
     assert "transition to 'review' takes the unknown action 'reopen'" in found
     assert "route 'reflective_practice' leads to the unknown stage 'finished'" in found
