@@ -144,3 +144,11 @@ def test_the_case_page_offers_the_renamed_workflows_steps_and_they_work(renamed_
     page = client.get(f"/cases/{case.code}/").content.decode()
     # Recording the assessment is this handler's next step, not possible until an allegation is recorded.
     assert "Not possible yet. Record at least one allegation" in page
+
+
+def test_every_step_the_code_knows_has_a_form_on_the_case_page_and_an_action_behind_it():
+    from upstander.cases import case_page, views
+
+    assert set(case_page.STEP_FORMS) == set(permissions.STEPS)
+    assert all(case_page.slug(action) in views.ACTIONS for action in permissions.STEPS)
+    assert all(name in permissions.ACTIONS for name in case_page.PAGE_ACTIONS)
