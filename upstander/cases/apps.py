@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CasesConfig(AppConfig):
@@ -17,3 +18,9 @@ class CasesConfig(AppConfig):
 
         people_left.connect(on_people_left, dispatch_uid="upstander.cases.leavers")
         reference_ids.connect(audit_object_ids, dispatch_uid="upstander.cases.audit_object_ids")
+
+        # The workflow policy must give every case action its steps, stages and roles: a replaced workflow.toml that
+        # does not is refused when the server starts or migrates, not in the middle of a case.
+        from upstander.cases.permissions import workflow_check  # models are ready only now
+
+        checks.register(workflow_check, checks.Tags.compatibility)

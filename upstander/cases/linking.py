@@ -17,12 +17,11 @@ from upstander.audit.log import record
 from upstander.cases import hooks
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import FIRM_LINKS, LinkStatus
-from upstander.cases.guards import Refused, holds
 from upstander.cases.models import Allegation, SubjectMention
+from upstander.cases.permissions import Refused, check
 
-# Who links on a case (policy/workflow.toml's vocabulary); before there is a case, whoever has the report in their
-# inbox.
-CASE_LINKERS = ("owner", "assessor", "investigator", "supervisor", "overseer")
+# Who links on a case is the workflow policy's rule ([action.link_mention]); before there is a case, whoever has the
+# report in their inbox.
 # A handler's answer, and the resolver's.
 BY_HANDLER = (LinkStatus.CONFIRMED, LinkStatus.REJECTED)
 BY_RESOLVER = (LinkStatus.LINKED, LinkStatus.SUGGESTED)
@@ -34,8 +33,7 @@ def _require_linker(actor, mention: SubjectMention, status: str) -> None:
         return
     report = mention.report
     if report.case is not None:
-        if not holds(actor, report.case, CASE_LINKERS):
-            raise Refused("Refused: you may not link people on this case.")
+        check(actor, report.case, "link_mention")  # policy/workflow.toml's [action.link_mention]
     elif not inbox_reports(actor).filter(pk=report.pk).exists():
         raise Refused("Refused: this report is not in your inbox, so you may not link people on it.")
 

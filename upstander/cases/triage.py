@@ -9,18 +9,17 @@ from django.core.exceptions import ValidationError
 
 from upstander.accounts.models import Organisation, OrganisationKind, Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
-from upstander.cases import clocks
+from upstander.cases import clocks, workflow
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
 from upstander.cases.guards import (
     Refused,
     atomic,
+    check,
     label,
     now,
     record,
     refresh_due,
-    require,
-    require_open,
     require_reasons,
     start_of_day,
 )
@@ -54,14 +53,15 @@ def do_open_case(*, actor, report: Report) -> Case:
     with atomic():
         _require_inbox(actor, report, "open a case from it")
         today = clocks.today()
+        opening = workflow.initial_stage()
         case = Case.objects.create(
             code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
-            state="received", opened_on=today, came_to_attention_on=report.received_on,
+            state=opening, opened_on=today, came_to_attention_on=report.received_on,
             main_category=(report.categories or [""])[0], owner=actor if actor.role == Role.HANDLER else None)
         report.case = case
         report.save(update_fields=["case"])
         # The reporter's day only (no time of day is kept on reporter paths): the start of the day it arrived.
-        StageEvent.objects.create(case=case, stage="received", at=start_of_day(report.received_on), actor="reporter")
+        StageEvent.objects.create(case=case, stage=opening, at=start_of_day(report.received_on), actor="reporter")
         if case.owner_id:
             Assignment.objects.create(case=case, role=AssignmentRole.OWNER, user=actor, person=actor.person,
                                       started_at=now())
@@ -75,8 +75,7 @@ def do_add_report_to_case(*, actor, report: Report, case: Case) -> Case:
     """Join a further report (same matter) to an existing case; the earliest report sets when it came to attention."""
     with atomic():
         _require_inbox(actor, report, "add it to a case")
-        require(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer"), "add a report")
-        require_open(case, "add a report")
+        check(actor, case, "add_report")
         if report.route != case.route and not report.released_on:
             raise Refused("Refused: an independent-route report cannot join a force case until the overseer releases it.")
         report.case = case

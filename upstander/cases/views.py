@@ -18,13 +18,13 @@ from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES, staff_view
 from upstander.cases import actions, clocks, forms
 from upstander.cases.access import get_case_for, get_report_for_triage, inbox_reports
-from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
+from upstander.cases.assignments import accounts_requested, handover_count, read_statements, statement_report
 from upstander.cases.case_page import case_context
 from upstander.cases.choices import FIRM_LINKS
 from upstander.cases.escalations import do_mark_escalation_seen
 from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMention
+from upstander.cases.permissions import may
 from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
-from upstander.cases.statement_access import read_statements_for
 from upstander.cases.triage import search_roster
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
@@ -180,7 +180,6 @@ def _user(username: str) -> User:
 
 
 def _data_key(request, case: Case) -> bytes:
-    from upstander.cases.assignments import statement_report
     from upstander.intake import sealing
 
     report = statement_report(case)
@@ -250,16 +249,17 @@ ACTIONS: dict[str, tuple[type | None, Handler]] = {
                                                                 reference=d["reference"])),
     "referral-decision": (forms.ReferralDecisionForm, lambda r, c, d: actions.do_record_referral_decision(
         actor=U(r), allegation=_allegation(c, d["allegation"]), decision=d["decision"], reasons=d["reasons"])),
-    "investigate": (forms.ReasonsForm, lambda r, c, d: actions.do_start_investigation(actor=U(r), case=c,
-                                                                                      reasons=d["reasons"])),
-    "case-to-answer": (forms.CaseToAnswerForm, lambda r, c, d: actions.do_decide_case_to_answer(
+    "start-investigation": (forms.ReasonsForm, lambda r, c, d: actions.do_start_investigation(actor=U(r), case=c,
+                                                                                              reasons=d["reasons"])),
+    "decide-case-to-answer": (forms.CaseToAnswerForm, lambda r, c, d: actions.do_decide_case_to_answer(
         actor=U(r), case=c, case_to_answer=d["case_to_answer"], reasons=d["reasons"])),
-    "proceedings": (forms.ProceedingsForm, lambda r, c, d: actions.do_start_proceedings(actor=U(r), case=c, kind=d["kind"])),
+    "start-proceedings": (forms.ProceedingsForm, lambda r, c, d: actions.do_start_proceedings(actor=U(r), case=c,
+                                                                                              kind=d["kind"])),
     "outcome": (forms.OutcomeForm, lambda r, c, d: actions.do_record_outcome(
         actor=U(r), allegation=_allegation(c, d["allegation"]), outcome=d["outcome"], finding=d["finding"],
         reasons=d["reasons"])),
     "send-outcome": (None, lambda r, c, d: actions.do_send_outcome(actor=U(r), case=c)),
-    "review": (forms.ReasonsForm, lambda r, c, d: actions.do_open_review(actor=U(r), case=c, reasons=d["reasons"])),
+    "open-review": (forms.ReasonsForm, lambda r, c, d: actions.do_open_review(actor=U(r), case=c, reasons=d["reasons"])),
     "review-decision": (forms.ReviewDecisionForm, lambda r, c, d: actions.do_decide_review(
         actor=U(r), case=c, upheld=d["upheld"], reasons=d["reasons"])),
     "close": (forms.RequiredReasonsForm, lambda r, c, d: actions.do_close(actor=U(r), case=c, reasons=d["reasons"])),
@@ -324,13 +324,15 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     from upstander.lib import crypto
 
     case = get_case_for(request.user, code)  # type: ignore[arg-type]
-    if not may_read_statements(request.user, case):
+    if not may(request.user, case, "read_statement"):
         raise PermissionDenied
     versions, error = [], ""
-    try:
-        versions = read_statements_for(request.user, case, lambda: _data_key(request, case))  # audited there
-    except (PermissionDenied, ValidationError, crypto.CryptoError) as exc:
-        error = str(exc) or "The statement could not be opened."
+    if case.statements.exists():
+        try:
+            versions = [{"s": s, "text": text} for s, text in
+                        read_statements(actor=request.user, case=case, data_key=_data_key(request, case))]
+        except (PermissionDenied, ValidationError, crypto.CryptoError) as exc:
+            error = str(exc) or "The statement could not be opened."
     return render(request, "cases/statement.html", {
         "case": case, "versions": versions, "error": error, "form": forms.StatementForm(),
         "asked": accounts_requested(case), "handovers": handover_count(case)}, status=403 if error else 200)

@@ -82,7 +82,8 @@ def test_a_refused_action_shows_the_reason(opened, staff_client):
     client = staff_client("handler_a")
     response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "close"}), {"reasons": ""})
     assert response.status_code == 400
-    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "investigate"}), {"reasons": ""})
+    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "start-investigation"}),
+                           {"reasons": ""})
     assert response.status_code == 403 and "cannot start the investigation" in response.content.decode()
 
 
@@ -159,14 +160,20 @@ def test_the_roster_search_finds_people_by_name_number_or_unit_and_links_a_menti
     assert staff_client("analyst").get(f"/cases/{case.code}/people", {"q": "Clarke"}).status_code == 403
 
 
-def test_an_assignment_refused_for_a_conflict_says_why_on_the_page(opened, staff_client, handler_a, roster, staff_user):
+def test_an_assignment_refused_for_a_conflict_says_so_on_the_page_and_only_the_overseer_sees_why(
+        opened, staff_client, handler_a, roster, staff_user):
     case = opened()
     actions.do_add_allegation(actor=handler_a, case=case, category="bullying", subject=roster["1004"])
     staff_user("1003")
-    response = staff_client("handler_a").post(reverse("cases:act", kwargs={"code": case.code, "action": "assign"}),
-                                              {"role": "assessor", "username": "user1003"})
-    assert response.status_code == 403
-    assert "chain of command of the subject Derek Dyer" in response.content.decode()
+    client = staff_client("handler_a")
+    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "assign"}),
+                           {"role": "assessor", "username": "user1003"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "a conflict-of-interest rule stops this assignment" in page
+    assert "chain of command" not in page and "Carol Clarke" not in page
+    assert "chain of command" not in client.get(f"/cases/{case.code}/").content.decode()
+    overseer_page = staff_client("overseer").get(f"/cases/{case.code}/").content.decode()
+    assert "assessor Carol Clarke (1003): they are in the chain of command of the subject Derek Dyer" in overseer_page
 
 
 def test_a_supervisor_marks_an_escalation_seen_and_a_handler_may_not(opened, staff_client):
