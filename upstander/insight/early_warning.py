@@ -32,10 +32,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from upstander.env import repo_root
 from upstander.insight.patterns import SUBSTANTIATED, table
+from upstander.lib import policy as policy_files
 
-POLICY_FILE = repo_root() / "policy" / "early_warning.toml"
 OUTCOMES = ("substantiated", "any")
 ACTIVE_YEARS = 5  # "recent history" for the population rule and the long feature window
 
@@ -77,7 +76,8 @@ class Policy:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    raw = tomllib.loads((path or POLICY_FILE).read_text())
+    """The rules of the active policy profile (policy/early_warning.toml, or the profile's own), or of `path`."""
+    raw = tomllib.loads(Path(path).read_text()) if path else policy_files.load("early_warning")
     kinds = {
         name: Kind(name, spec.get("label", name), tuple(k.upper() for k in spec["keywords"]),
                    tuple(k.upper() for k in spec.get("exclude", ())))

@@ -31,6 +31,7 @@ from upstander.insight import charts
 from upstander.insight import stages as funnel
 from upstander.insight.datasets import Dataset, DatasetError
 from upstander.insight.published import publishable
+from upstander.lib import clock
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -203,7 +204,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         _data_files(work, published)
         timings["charts_and_data"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        generated_on = dt.date.today()
+        generated_on = clock.today()
         html = _html(data, published, chart_files, generated_on)
         (work / "report.html").write_text(html)
         if pdf:
