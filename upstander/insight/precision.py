@@ -51,3 +51,14 @@ def counts(frame: pl.DataFrame, name: str) -> dict[str, int]:
     else:
         found[DAY] = known.height
     return {**found, "empty": frame.height - known.height}
+
+
+def withheld(frame: pl.DataFrame, names: list[str], measure: str) -> str | None:
+    """Why `measure` (which needs dates to the day) cannot be given on `frame`, or None when every date in `names`
+    is exact to the day."""
+    coarse = {name: coarse_rows(frame, name) for name in names}
+    if not any(coarse.values()):
+        return None
+    which = ", ".join(f"{n:,} {name.replace('_', ' ')}s" for name, n in coarse.items() if n)
+    return (f"{measure} is withheld: {which} are known only to the month or year, and it needs dates exact to the "
+            "day (narrow the window to where the dates are exact, or import day dates)")

@@ -95,8 +95,10 @@ def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:
     if section.get("missing") or not rows:
         return section
     groups = [r["group"] for r in rows]
-    split = protect({(r["group"], part): r[part] for r in rows for part in ("open", "closed")}, rows=groups,
-                    columns=["open", "closed"])
+    known = all(r["open"] is not None for r in rows)  # a dataset with no closing dates cannot split open/closed
+    parts = ["open", "closed"] if known else ["all"]
+    split = protect({(r["group"], part): r[part] if known else r["denominator"] for r in rows for part in parts},
+                    rows=groups, columns=parts)
     numerators = protect({(r["group"], "n"): r["numerator"] for r in rows}, rows=groups, columns=["n"],
                          row_totals=False)
     reference = section.get("reference")
@@ -105,9 +107,10 @@ def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:
     out = []
     for row in rows:
         num, den = published[row["group"]]
-        new = {**row, "numerator": num, "denominator": den, "open": split.published[(row["group"], "open")],
-               "closed": split.published[(row["group"], "closed")], "suppressed": num is None or den is None,
-               "rate": None, "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
+        new = {**row, "numerator": num, "denominator": den,
+               "open": split.published[(row["group"], "open")] if known else None,
+               "closed": split.published[(row["group"], "closed")] if known else None,
+               "suppressed": num is None or den is None, "rate": None, "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
         if (row.get("closed") or 0) < suppress_below():
             for key in ("median_days", "p25_days", "p75_days", "time_p_value"):
                 new[key] = None
@@ -119,7 +122,10 @@ def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:
             else:
                 new["rate"] = num / den
         out.append(new)
-    return {**section, "rows": out}
+    coverage = section.get("coverage")
+    if coverage:
+        coverage = {key: count(value) for key, value in coverage.items()}
+    return {**section, "rows": out, **({"coverage": coverage} if coverage else {})}
 
 
 def _outcomes(doc: dict[str, Any]) -> dict[str, Any]:
@@ -244,3 +250,28 @@ def publishable(kind: str, document: dict[str, Any]) -> dict[str, Any]:
                 "recomputed from the published counts",
     }
     return doc
+
+
+def _counts_protected(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return count(value)
+    if isinstance(value, dict):
+        return {key: _counts_protected(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_counts_protected(item) for item in value]
+    return value
+
+
+def publishable_quality(meta: dict[str, Any]) -> dict[str, Any]:
+    """The import's data-quality summary as a published report carries it: every count under disclosure control,
+    the export's coded words and the mapping's hash as they are. The live dataset was not imported: no summary."""
+    quality = meta.get("quality")
+    if quality is not None:  # the warnings' own text quotes exact counts: the structured items say the same
+        quality = {key: value for key, value in quality.items() if key != "warnings"}
+    return {"source": meta.get("source"), "mapping": meta.get("mapping"),
+            "mapping_sha256": meta.get("mapping_sha256"),
+            "quality": _counts_protected(quality) if quality is not None else None,
+            "disclosure_control": f"counts under {suppress_below()} suppressed (null), the rest rounded to the "
+                                  f"nearest {rounding_base()}"}

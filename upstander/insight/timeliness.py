@@ -2,6 +2,9 @@
 often a victim is asked for their account again, and how often acknowledgements and feedback are late.
 
 Definitions
+- a measure in days needs dates exact to the day: where the window's dates are known only to the month or year
+  (an export with a month and a year column), it is withheld with the reason, never computed from the first of the
+  month; a dataset that records no closing dates has no time to close and no open count;
 - as-of date: --to where given, else the date the dataset was extracted (meta.json `as_of`: for an import, its last
   complaint received or closed; the live dataset: today);
 - time to close: received → closed, over the complaints in the window that are closed by the as-of date;
@@ -55,7 +58,13 @@ def _share(numerator: int, denominator: int) -> dict[str, Any]:
 
 
 def durations(data: Dataset, as_of: dt.date) -> dict[str, Any]:
+    if not data.recorded("complaints", "closed_date"):
+        return {"missing": True, "missing_reason": "the dataset records no closing dates, so how long complaints "
+                                                   "take and how many are open is not known"}
     complaints = data.complaints.filter(pl.col("received_date").is_not_null() & (pl.col("received_date") <= as_of))
+    reason = precision.withheld(complaints, ["received_date", "closed_date"], "Time to close")
+    if reason:
+        return {"missing": True, "missing_reason": reason}
     closed_by = pl.col("closed_date").is_not_null() & (pl.col("closed_date") <= as_of)
     frame = complaints.with_columns(
         closed_by.alias("closed"),
@@ -81,6 +90,9 @@ def time_in_stage(data: Dataset, as_of: dt.date) -> dict[str, Any]:
     events = data.stage_events.filter(pl.col("date") <= as_of).sort("complaint_id", "date")
     if events.height == 0:
         return {"missing": True, "missing_reason": "the dataset records no stage events", "rows": []}
+    reason = precision.withheld(events, ["date"], "Time in each stage")
+    if reason:
+        return {"missing": True, "missing_reason": reason, "rows": []}
     closed = data.complaints.select("complaint_id", "closed_date")
     stays = (events.with_columns(pl.col("date").shift(-1).over("complaint_id").alias("next"))
              .join(closed, on="complaint_id", how="left")
@@ -144,10 +156,10 @@ def overdue(data: Dataset, as_of: dt.date) -> dict[str, Any]:
         if isinstance(period, str):
             return {"missing": True, "missing_reason": period}
     assert isinstance(acknowledge, tuple) and isinstance(feedback_period, tuple)
-    coarse = precision.coarse_rows(data.complaints, "received_date") + precision.coarse_rows(events, "date")
-    if coarse:
-        return {"missing": True, "missing_reason": f"{coarse:,} of the dates these deadlines are counted from are "
-                "known only to the month or year; deadlines in days need exact dates"}
+    reason = (precision.withheld(data.complaints, ["received_date"], "Counting deadlines")
+              or precision.withheld(events, ["date"], "Counting deadlines"))
+    if reason:
+        return {"missing": True, "missing_reason": reason}
     met_by = clock.clock_spec("feedback").get("met_by", [])
     first = lambda stages, name: (events.filter(pl.col("stage").is_in(stages))  # noqa: E731
                                   .group_by("complaint_id").agg(pl.col("date").min().alias(name)))

@@ -39,6 +39,7 @@ class TableQuality:
     dropped: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     rows_kept: int = 0
     duplicates_merged: int = 0
+    merge: str = "first"  # which value of a duplicated id's rows was kept
     conflicts: dict[str, int] = dataclasses.field(default_factory=dict)
     values: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     catch_all: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
@@ -106,6 +107,7 @@ def merge_duplicates(frame: pl.DataFrame, key: str, keep: str, report: TableQual
         report.conflicts = {c: n for c in others if (n := int((distinct[c] > 1).sum()))}
     pick = (lambda c: pl.col(c).drop_nulls().first()) if keep == "first" else (lambda c: pl.col(c).drop_nulls().last())
     merged = repeated.group_by(key, maintain_order=True).agg(pick(c) for c in others)
+    report.merge = keep
     report.duplicates_merged = repeated.height - merged.height
     single = frame.filter(~pl.col(key).is_duplicated())
     return pl.concat([single, merged.select(frame.columns)], how="vertical_relaxed")
@@ -169,7 +171,8 @@ def _table_lines(table: str, report: dict[str, Any]) -> list[str]:
     if report["duplicates_merged"]:
         conflicts = ", ".join(f"{c} differs for {n:,} ids" for c, n in report["conflicts"].items())
         out.append(f"  merged {report['duplicates_merged']:,} duplicate rows" + (f" ({conflicts}; the "
-                                                                                  "first value kept)" if conflicts
+                                                                                  f"{report['merge']} value kept)"
+                                                                                  if conflicts
                                                                                  else ""))
     for column, item in report["values"].items():
         out.append(f"  {column} (from {item['from']!r}):")
