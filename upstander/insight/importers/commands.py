@@ -40,7 +40,7 @@ def _run(name: str, debug: bool, importer: Callable[[], dict[str, Any]], as_json
     try:
         summary = importer()
     except DatasetError as exc:
-        raise click.ClickException(f"{exc}\n{kept}") from None
+        raise click.ClickException(f"{exc} {kept}") from None
     except Exception as exc:
         if debug:
             raise

@@ -34,9 +34,9 @@ BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codec
 READ_DIRECTLY = {"utf-8", "utf-8-sig"}
 BLOCK = 1 << 20
 PROBLEMS = {
-    "MISSING COLUMNS": "the row has {found} fields where the header names {expected} (a short row)",
-    "TOO MANY COLUMNS": "the row has {found} fields where the header names {expected} (an extra field, or a "
-                        "delimiter inside a value that is not quoted)",
+    "MISSING COLUMNS": "the row has {found} fields where {names} {expected} (a short row)",
+    "TOO MANY COLUMNS": "the row has {found} fields where {names} {expected} (an extra field, or a delimiter "
+                        "inside a value that is not quoted)",
     "UNQUOTED VALUE": "a quoted value is not closed (an unterminated quote), or a quote stands inside a value that "
                       "is not quoted",
     "INVALID ENCODING": "the bytes are not valid UTF-8",
@@ -178,17 +178,18 @@ def _scan(path: Path, names: list[str], header: bool, delimiter: str, quote: str
     return frame, rejects
 
 
-def _problem(error_type: str, message: str) -> str:
+def _problem(error_type: str, message: str, header: bool) -> str:
     numbers = re.findall(r"\d+", message or "")
     expected, found = (numbers + ["?", "?"])[:2]
     text = PROBLEMS.get(str(error_type), str(error_type).lower())
-    return text.format(expected=expected, found=found)
+    names = "the header names" if header else "the mapping's `names` lists"
+    return text.format(expected=expected, found=found, names=names)
 
 
-def _refusal(shown: Path, scanned: Path, rejects: list) -> CsvError:
+def _refusal(shown: Path, scanned: Path, rejects: list, header: bool) -> CsvError:
     lines = [_lines_before(scanned, int(position)) + 1 for position, _, _ in rejects[:5]]
     position, error_type, message = rejects[0]
-    text = f"{shown.name}, line {lines[0]:,}: {_problem(error_type, message)}"
+    text = f"{shown.name}, line {lines[0]:,}: {_problem(error_type, message, header)}"
     if error_type == "INVALID ENCODING":
         text += f"; {WRONG_ENCODING_HINT}"
     if len(rejects) > 1:
@@ -212,6 +213,6 @@ def read_file(path: Path, *, delimiter: str = ",", quote: str = '"', encoding: s
             raise CsvError(f"{path.name}: the header names {', '.join(map(repr, duplicated))} more than once")
         frame, rejects = _scan(scanned, columns, header, delimiter, quote)
         if rejects:
-            raise _refusal(path, scanned, rejects)
+            raise _refusal(path, scanned, rejects, header)
     frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     return frame, FileInfo(file=path.name, rows=frame.height, encoding=chosen)

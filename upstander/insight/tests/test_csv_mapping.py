@@ -25,8 +25,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-@pytest.fixture
-def export(tmp_path: Path) -> Path:
+def write_tidy_export(tmp_path: Path) -> Path:
+    """The four-file force export docs/examples/complaints-mapping.toml maps."""
     write_csv(tmp_path / "complaints.csv",
               ["case_ref", "date_received", "date_of_incident", "date_closed", "origin", "main_category",
                "handling_unit", "owner_changes"],
@@ -51,6 +51,11 @@ def export(tmp_path: Path) -> Path:
     write_csv(tmp_path / "complainants.csv", ["case_ref", "sex", "ethnicity", "is_officer"],
               [["PS-1", "Male", "Black", "no"], ["PS-2", "Female", "White", "yes"]])
     return tmp_path
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_tidy_export(tmp_path)
 
 
 def test_the_example_mapping_imports_a_force_export(export: Path) -> None:
