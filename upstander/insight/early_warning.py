@@ -292,8 +292,8 @@ def cannot_train(pairs: pl.DataFrame, outcome: str, train_years: list[int], hori
     if pairs.height == 0:
         return ("the dataset has no allegation with both a received date and an accused person: there is nothing "
                 "to learn from (check the import's data-quality summary for dates that did not read)")
-    first, last = pairs["received_date"].min(), pairs["received_date"].max()
-    span = f"the allegations run from {first} to {last}"
+    received = pairs["received_date"]
+    span = f"the allegations run from {received.min()!s} to {received.max()!s}"
     start, end = year_end(min(train_years)), year_end(max(train_years) + horizon)
     windows = f"{start + _DAY} to {end}"
     if len(y_train) == 0:

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from upstander.insight.datasets import DatasetError, echo_json
+from upstander.insight.importers.quality import lines
 
 
 def _prepare() -> None:
@@ -27,8 +28,6 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         echo_json(summary)
         return
-    from upstander.insight.importers.quality import lines
-
     rows = ", ".join(f"{table} {count:,}" for table, count in summary["rows"].items())
     click.echo(f"imported {summary['dataset']} in {summary['seconds']} s: {rows}")
     for line in lines(summary["quality"]):

@@ -37,16 +37,12 @@ __all__ = ["MappingError", "build", "check_mapping", "import_csv", "read_mapping
 
 def read_table(directory: Path, spec: TableSpec, report: quality.TableQuality) -> pl.DataFrame:
     """Every file of the table, read strictly, as one frame of the file columns the mapping uses."""
-    needed = sorted(spec.file_columns())
+    needed = sorted(spec.file_columns()) or None  # None: a table of constants only keeps every column
     frames = []
     for path in reading.expand(directory, spec.files):
         frame, info = reading.read_file(path, delimiter=spec.delimiter, quote=spec.quote, encoding=spec.encoding,
-                                        names=spec.names)
-        missing = [c for c in needed if c not in frame.columns]
-        if missing:
-            raise MappingError(f"{path.name}: no column {', '.join(map(repr, missing))} (the file has: "
-                               f"{', '.join(frame.columns)})")
-        frames.append(frame.select(needed) if needed else frame.select(pl.first()))
+                                        names=spec.names, keep=needed)
+        frames.append(frame)
         report.files.append(info.as_dict())
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     report.rows_read = frame.height

@@ -231,7 +231,7 @@ def _table_spec(table: str, spec: dict[str, Any], defaults: dict[str, Any]) -> T
         raise MappingError(f"{where}: `names` must be distinct, non-empty names (one per position)")
     columns = _columns(table, spec)
     dates = _dates(table, spec, defaults, columns)
-    return TableSpec(
+    built = TableSpec(
         table=table, files=tuple(files), header=header, names=names,
         delimiter=_single_char(where, "delimiter", spec.get("delimiter", defaults.get("delimiter", ","))),
         quote=_single_char(where, "quote", spec.get("quote", defaults.get("quote", '"')), empty_ok=True),
@@ -245,6 +245,10 @@ def _table_spec(table: str, spec: dict[str, Any], defaults: dict[str, Any]) -> T
         bad_dates_to_null=_choice(f"{where} bad_dates", spec.get("bad_dates", defaults.get("bad_dates", "refuse")),
                                   ("refuse", "null")) == "null",
         merge=_merge(table, spec))
+    unnamed = sorted(built.file_columns() - set(names)) if names else []
+    if unnamed:
+        raise MappingError(f"{where}: {', '.join(map(repr, unnamed))} is not one of `names` (the file's positions)")
+    return built
 
 
 def _single_char(where: str, key: str, value: Any, empty_ok: bool = False) -> str:
@@ -257,7 +261,8 @@ def _encoding(where: str, value: Any) -> str | None:
     if value is None or value == "auto":
         return None
     try:
-        return codecs.lookup(str(value)).name
+        codecs.lookup(str(value))
+        return str(value).lower()
     except LookupError:
         raise MappingError(f"{where}: unknown encoding {value!r} (e.g. \"utf-8\", \"cp1252\", \"latin-1\", "
                            "\"utf-16\")") from None
@@ -284,11 +289,6 @@ def _columns(table: str, spec: dict[str, Any]) -> dict[str, str]:
     for column, source in columns.items():
         if not isinstance(source, str) or not source:
             raise MappingError(f"[tables.{table}.columns]: {column} must name a column of the file")
-    names = spec.get("names")
-    if names:
-        for column, source in columns.items():
-            if source not in names:
-                raise MappingError(f"[tables.{table}.columns]: {column} = {source!r} is not one of `names`")
     return dict(columns)
 
 
@@ -374,7 +374,7 @@ def _dates(table: str, spec: dict[str, Any], defaults: dict[str, Any], columns: 
         where = f"[tables.{table}.dates] {column}"
         value = given.get(column)
         if isinstance(value, dict):
-            found[column] = _date_parts(where, value, column in columns, spec.get("names"))
+            found[column] = _date_parts(where, value, column in columns)
         elif value is not None:
             if column not in columns:
                 raise MappingError(f"{where}: {column} is not in [tables.{table}.columns]; map it there, or give "
@@ -387,7 +387,7 @@ def _dates(table: str, spec: dict[str, Any], defaults: dict[str, Any], columns: 
     return found
 
 
-def _date_parts(where: str, parts: dict[str, Any], in_columns: bool, names: Any) -> DateSpec:
+def _date_parts(where: str, parts: dict[str, Any], in_columns: bool) -> DateSpec:
     if in_columns:
         raise MappingError(f"{where}: built from parts here, so it must not also be in columns")
     _known_keys(where, parts, DATE_PART_KEYS)
@@ -396,7 +396,7 @@ def _date_parts(where: str, parts: dict[str, Any], in_columns: bool, names: Any)
     if "day" in parts and "month" not in parts:
         raise MappingError(f"{where}: a day without a month cannot make a date")
     for part, source in parts.items():
-        if not isinstance(source, str) or not source or (names and source not in names):
+        if not isinstance(source, str) or not source:
             raise MappingError(f"{where}: {part} must name a column of the file")
     return DateSpec(parts={part: parts[part] for part in ("year", "month", "day") if part in parts})
 

@@ -158,13 +158,22 @@ def read_header(path: Path, delimiter: str, quote: str) -> list[str]:
     return [name.strip() for name in first]
 
 
-def _scan(path: Path, names: list[str], header: bool, delimiter: str, quote: str) -> tuple[pl.DataFrame, list]:
-    """Rows as text and the rejects (line byte position, error type, message) of DuckDB's strict reader."""
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _scan(path: Path, names: list[str], header: bool, delimiter: str, quote: str,
+          keep: list[str]) -> tuple[pl.DataFrame, list]:
+    """The `keep` columns as trimmed text (empty as null) and the rejects (line byte position, error type, message)
+    of DuckDB's strict reader. Trimming in the scan keeps one copy of the data in memory, not two."""
+    # Column names come from the file's header: each is a quoted identifier with its quotes doubled, and every
+    # other value is a bound parameter.
+    selected = ", ".join(f"NULLIF(TRIM({_quoted(c)}), '') AS {_quoted(c)}" for c in keep)
     con = duckdb.connect()
     try:
         frame = con.sql(
-            "SELECT * FROM read_csv($path, columns = $columns, header = $header, delim = $delim, quote = $quote, "
-            "escape = $quote, auto_detect = false, strict_mode = true, null_padding = false, "
+            f"SELECT {selected} FROM read_csv($path, columns = $columns, header = $header, delim = $delim, "  # noqa: S608
+            "quote = $quote, escape = $quote, auto_detect = false, strict_mode = true, null_padding = false, "
             "store_rejects = true, parallel = true)",
             params={"path": str(path), "columns": dict.fromkeys(names, "VARCHAR"), "header": header,
                     "delim": delimiter, "quote": quote}).pl()
@@ -199,9 +208,10 @@ def _refusal(shown: Path, scanned: Path, rejects: list, header: bool) -> CsvErro
 
 
 def read_file(path: Path, *, delimiter: str = ",", quote: str = '"', encoding: str | None = None,
-              names: tuple[str, ...] = ()) -> tuple[pl.DataFrame, FileInfo]:
-    """One CSV file (plain or .gz) as a frame of text columns, or a CsvError. With `names`, the file has no header
-    and these name its positions."""
+              names: tuple[str, ...] = (), keep: list[str] | None = None) -> tuple[pl.DataFrame, FileInfo]:
+    """One CSV file (plain or .gz) as a frame of text columns (trimmed; empty is null), or a CsvError. With `names`,
+    the file has no header and these name its positions; with `keep`, only those columns are kept (each must be
+    there)."""
     chosen = detect_encoding(path, encoding)
     with tempfile.TemporaryDirectory(prefix="upstander-import-") as folder:
         work = Path(folder)
@@ -211,8 +221,11 @@ def read_file(path: Path, *, delimiter: str = ",", quote: str = '"', encoding: s
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         if duplicated:
             raise CsvError(f"{path.name}: the header names {', '.join(map(repr, duplicated))} more than once")
-        frame, rejects = _scan(scanned, columns, header, delimiter, quote)
+        missing = [c for c in keep or [] if c not in columns]
+        if missing:
+            raise CsvError(f"{path.name}: no column {', '.join(map(repr, missing))} (the file has: "
+                           f"{', '.join(columns)})")
+        frame, rejects = _scan(scanned, columns, header, delimiter, quote, keep or columns)
         if rejects:
             raise _refusal(path, scanned, rejects, header)
-    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     return frame, FileInfo(file=path.name, rows=frame.height, encoding=chosen)

@@ -135,3 +135,32 @@ def test_a_folder_without_meta_is_an_interrupted_write_and_not_a_dataset(export:
     assert "half-written" not in {d["name"] for d in list_datasets()}
     with pytest.raises(DatasetError, match="no dataset named 'half-written'"):
         load("half-written")
+
+
+def test_the_mapping_reference_in_the_docs_is_a_mapping_the_importer_accepts() -> None:
+    import tomllib
+
+    text = (repo_root() / "docs" / "import-formats.md").read_text()
+    reference = text[text.index("#### The mapping"):]
+    start = reference.index("```toml") + len("```toml")
+    check_mapping(tomllib.loads(reference[start:reference.index("```", start)]))
+
+
+def test_partial_dates_are_kept_with_their_precision(export: Path, tmp_path: Path) -> None:
+    complaints = export / "complaints.csv"
+    complaints.write_text(complaints.read_text().replace("15/06/2023", "06/2023").replace("01/01/2024", "2024"))
+    mapping = tmp_path / "partial.toml"
+    mapping.write_text(EXAMPLE.read_text().replace("[tables.complaints.columns]",
+                                                   '[tables.complaints.dates]\nreceived_date = ["%d/%m/%Y", "%m/%Y", '
+                                                   '"%Y"]\n\n[tables.complaints.columns]'))
+    summary = import_csv(mapping, export, "csv-partial")
+    dates = summary["quality"]["tables"]["complaints"]["dates"]["received_date"]
+    assert (dates["day"], dates["month"], dates["year"], dates["unparsed"]) == (1, 1, 1, 0)
+    rows = {r["complaint_id"]: (r["received_date"], r["received_date_precision"])
+            for r in load("csv-partial").complaints.to_dicts()}
+    assert rows == {"PS-1": (dt.date(2023, 2, 3), "day"), "PS-2": (dt.date(2023, 6, 1), "month"),
+                    "PS-3": (dt.date(2024, 1, 1), "year")}
+    assert load("csv-partial", dt.date(2023, 6, 1), dt.date(2023, 6, 30)).complaints["complaint_id"].to_list() == [
+        "PS-2"]
+    with pytest.raises(DatasetError, match="dated only to the year"):
+        load("csv-partial", dt.date(2024, 3, 1))
