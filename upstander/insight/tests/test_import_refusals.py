@@ -171,3 +171,12 @@ def test_a_file_pattern_that_matches_nothing_is_refused(export: tuple[Path, Trut
     mapping = variant(tmp_path, 'file = "complaints/complaints_*.csv"', 'file = "complaints/cases_*.csv"')
     with pytest.raises(CsvError, match="no such file"):
         import_csv(mapping, folder, "nofiles")
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(export: tuple[Path, Truth]) -> None:
+    folder, truth = export
+    allegations = folder / "allegations.csv"
+    allegations.write_bytes(b"\xef\xbb\xbf" + allegations.read_bytes())
+    summary = import_csv(MESSY_MAPPING, folder, "bom")
+    assert summary["quality"]["tables"]["allegations"]["files"][0]["encoding"] == "utf-8-sig"
+    assert summary["rows"]["allegations"] == len(truth.allegations)
