@@ -252,13 +252,16 @@ def publishable(kind: str, document: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+WORDS = ("value", "became")  # the export's values and what they became (a number may be a value, not a count)
+
+
 def _counts_protected(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return count(value)
     if isinstance(value, dict):
-        return {key: _counts_protected(item) for key, item in value.items()}
+        return {key: item if key in WORDS else _counts_protected(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_counts_protected(item) for item in value]
     return value

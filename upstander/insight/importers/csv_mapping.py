@@ -44,7 +44,7 @@ def read_table(directory: Path, spec: TableSpec, report: quality.TableQuality) -
                                         names=spec.names, keep=needed)
         frames.append(frame)
         report.files.append(info.as_dict())
-    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     report.rows_read = frame.height
     return frame
 
@@ -90,6 +90,10 @@ def _warnings(mapping: Mapping, tables: dict[str, pl.DataFrame], report: quality
         found.append("allegations.sanction is mapped but allegations.sanctioned is not: the sanction stage will be "
                      "reported as not recorded. Map sanctioned too (from the same column, with a value map to "
                      "true and false).")
+    complaints = mapping.tables["complaints"]
+    if "source" not in complaints.columns and "source" not in complaints.constants:
+        found.append("complaints.source is not mapped: no complaint is public or internal, so --source public or "
+                     "internal finds none (map it, or set it in [tables.complaints.constants]).")
     if mapped is not None and "finding" not in mapped.columns and "finding" not in mapped.constants:
         found.append("allegations.finding is not mapped: every substantiation figure will be not recorded.")
     if mapping.dataset.get("workforce_known") and ("people" not in tables

@@ -420,6 +420,9 @@ def _ids(table: str, spec: dict[str, Any], columns: dict[str, str]) -> dict[str,
 def _constants(table: str, spec: dict[str, Any]) -> dict[str, Any]:
     constants = spec.get("constants", {})
     _schema_columns(table, "constants", constants)
+    for column in constants:
+        if TABLES[table][column] == pl.Date():
+            raise MappingError(f"[tables.{table}.constants] {column}: a date cannot be a constant")
     return {column: _target(table, column, "(constant)", value) for column, value in constants.items()}
 
 

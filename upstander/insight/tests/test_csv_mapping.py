@@ -164,3 +164,19 @@ def test_partial_dates_are_kept_with_their_precision(export: Path, tmp_path: Pat
         "PS-2"]
     with pytest.raises(DatasetError, match="dated only to the year"):
         load("csv-partial", dt.date(2024, 3, 1))
+
+
+def test_a_dataset_stored_before_versions_is_replaced_whole_by_the_next_import(export: Path) -> None:
+    import shutil
+
+    from upstander.insight.datasets import dataset_path
+
+    import_csv(EXAMPLE, export, "csv-legacy")
+    link = dataset_path("csv-legacy")
+    version = link.resolve()
+    link.unlink()
+    shutil.copytree(version, link)  # a plain folder, as datasets were stored before
+    shutil.rmtree(version)
+    import_csv(EXAMPLE, export, "csv-legacy")
+    assert link.is_symlink() and load("csv-legacy").complaints.height == 3
+    assert [p.name for p in link.parent.iterdir() if p.name.startswith(".csv-legacy")] == [link.resolve().name]
