@@ -23,7 +23,10 @@ SUBCOMMANDS = {
     "audit": "upstander.audit.commands:audit",
     "insight": "upstander.insight.commands:insight",
     "people": "upstander.people.commands:people",
+    "safeguarding": "upstander.safeguarding.commands:safeguarding",
     "intake": "upstander.intake.commands:intake",
+    "accounts": "upstander.accounts.commands:accounts",
+    "witness": "upstander.witness.commands:witness",
 }
 
 

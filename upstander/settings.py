@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "upstander.oversight",
     "upstander.insight",
     "upstander.custody",
+    "upstander.workspace",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,7 @@ ROOT_URLCONF = "upstander.urls"
 WSGI_APPLICATION = "upstander.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login"
-LOGIN_REDIRECT_URL = "/cases/"
+LOGIN_REDIRECT_URL = "/today/"
 
 TEMPLATES = [
     {
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "upstander.lib.context.site",
+                "upstander.workspace.context.navigation",
             ],
         },
     },

@@ -1,15 +1,47 @@
 """What the case page shows: timeline, allegations, clocks, flags, referrals, escalations, the subject's structured
-history, and which actions this actor may take now (so the page offers only those; the actions check again)."""
+history, and what this actor may do now.
+
+Every offer comes from permissions.may(), the rule the actions themselves enforce: the page offers a step only to
+someone the policy names for it at this stage, and where something they can fix stands in the way (an unresolved
+flag, an allegation without a severity) it shows the step with the reason instead of a form.
+"""
 
 from __future__ import annotations
 
-from upstander.cases import clocks, forms, history, rules, workflow
+from upstander.cases import clocks, conflicts, forms, history, rules, workflow
 from upstander.cases.access import can_see
-from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
+from upstander.cases.assignments import accounts_requested, handover_count
 from upstander.cases.choices import FIRM_LINKS
-from upstander.cases.guards import holds
+from upstander.cases.escalations import seen_action
 from upstander.cases.models import Assignment, Case, Decision, Escalation, Flag, StageEvent, SubjectMention
+from upstander.cases.permissions import may
 from upstander.lib.policy import category_label
+
+# The form and button of each step (permissions.STEPS); the form posts to views.ACTIONS under the step's slug.
+STEP_FORMS: dict[str, tuple[type | None, str]] = {
+    "acknowledge": (None, "Acknowledge receipt"),
+    "record_assessment": (forms.ReasonsForm, ""),
+    "route": (forms.RouteForm, ""),
+    "start_investigation": (forms.ReasonsForm, ""),
+    "decide_case_to_answer": (forms.CaseToAnswerForm, ""),
+    "start_proceedings": (forms.ProceedingsForm, ""),
+    "send_outcome": (None, "Send the outcome"),
+    "open_review": (forms.ReasonsForm, ""),
+    "close": (forms.RequiredReasonsForm, "Close the case"),
+}
+# Actions that do not move the case, as the page offers them (`can.<name>` in the template).
+PAGE_ACTIONS = ("record_allegation", "assess_allegation", "refer", "record_referral_decision", "record_outcome",
+                "decide_review", "resolve_flag", "link_mention", "read_statement", "handover", "assign",
+                "override_conflict")
+PAGE_FORMS = {
+    "handover": forms.HandoverForm, "assign": forms.AssignForm, "override": forms.OverrideForm,
+    "review_decision": forms.ReviewDecisionForm,
+}
+
+
+def slug(action: str) -> str:
+    """The URL name of an action (cases:act): `send_outcome` → `send-outcome`."""
+    return action.replace("_", "-")
 
 
 def _timeline(case: Case) -> list[dict]:
@@ -23,32 +55,20 @@ def _timeline(case: Case) -> list[dict]:
     return sorted(entries, key=lambda e: e["at"])
 
 
-def _who_for(target: str) -> tuple[str, ...]:
-    return tuple(sorted({w for t in workflow.transitions() if t.target == target for w in t.who}))
-
-
-# The action (views.ACTIONS key) and form that take a case into each stage.
-STEP_ACTIONS = {
-    "acknowledged": ("acknowledge", None), "assessed": ("record-assessment", "reasons"), "routed": ("route", "route"),
-    "investigation": ("investigate", "reasons"), "case_to_answer": ("case-to-answer", "case_to_answer"),
-    "proceedings": ("proceedings", "proceedings"), "outcome": ("send-outcome", None), "review": ("review", "reasons"),
-    "closed": ("close", "required"),
-}
-
-
-PAGE_FORMS = {
-    "handover": forms.HandoverForm, "assign": forms.AssignForm, "override": forms.OverrideForm,
-    "review_decision": forms.ReviewDecisionForm,
-}
-STEP_FORMS = {
-    "reasons": forms.ReasonsForm, "required": forms.RequiredReasonsForm, "route": forms.RouteForm,
-    "case_to_answer": forms.CaseToAnswerForm, "proceedings": forms.ProceedingsForm,
-}
-
-
-def _step_form(step: tuple[str, str | None]):
-    action, key = step
-    return STEP_FORMS[key](auto_id=f"{action}-%s") if key else None
+def _steps(actor, case: Case) -> list[dict]:
+    """The steps out of the current stage that are this actor's to take: a form, or why it cannot be taken yet."""
+    steps = []
+    for action in workflow.actions_from(case.state):
+        verdict = may(actor, case, action)
+        if not verdict.allowed and not verdict.offer:
+            continue
+        step = workflow.step(action, case.state)
+        target = workflow.stage_label(step.target) if step else ""
+        form_class, button = STEP_FORMS[action]
+        steps.append({"action": slug(action), "label": target, "why_not": verdict.reason,
+                      "form": form_class(auto_id=f"{slug(action)}-%s") if form_class and verdict.allowed else None,
+                      "button": button or f"Move to “{target}”"})
+    return steps
 
 
 def _allegation_forms(a) -> dict:
@@ -64,38 +84,30 @@ def _allegation_forms(a) -> dict:
     }
 
 
-def case_context(actor, case: Case, *, error: str = "") -> dict:
-    today = clocks.today()
-    computed = clocks.clocks_for(case, today)
+def _allegations(case: Case) -> list[dict]:
     allegations = list(case.allegations.select_related("subject__unit").order_by("id"))
     unmet = {a.pk: [c.label for c in met] for a, met in rules.unmet(case)}
-    allegation_rows = [{"a": a, "category": category_label(a.category), "criteria": [c.label for c in rules.allegation_criteria(a)],
-                        "unreferred": unmet.get(a.pk), "referred": list(a.referrals.all()), "forms": _allegation_forms(a)}
-                       for a in allegations]
-    state = case.state
-    is_open = workflow.is_open(state)
-    assess_who = ("owner", "assessor", "supervisor", "overseer")
-    can = {
-        "assess": is_open and state in ("received", "acknowledged", "assessed") and holds(actor, case, assess_who),
-        "overseer": holds(actor, case, ("overseer",)),
-        "supervise": holds(actor, case, ("owner", "supervisor", "overseer")),
-        "resolve": holds(actor, case, ("owner", "assessor", "supervisor", "overseer")),
-        "statement": is_open and may_read_statements(actor, case),
-        "outcome": state in ("routed", "case_to_answer", "proceedings", "review") and holds(actor, case, _who_for("outcome")),
-    }
-    subjects = [m.person for m in SubjectMention.objects.filter(report__case=case, link_status__in=FIRM_LINKS).select_related("person")]
+    return [{"a": a, "category": category_label(a.category), "criteria": [c.label for c in rules.allegation_criteria(a)],
+             "unreferred": unmet.get(a.pk), "referred": list(a.referrals.all()), "forms": _allegation_forms(a)}
+            for a in allegations]
+
+
+def case_context(actor, case: Case, *, error: str = "") -> dict:
+    today = clocks.today()
+    subjects = [m.person for m in SubjectMention.objects.filter(report__case=case, link_status__in=FIRM_LINKS)
+                .select_related("person")]
     page_forms = {
         "allegation": forms.AllegationForm(subjects=subjects, auto_id="allegation-%s"),
         **{key: cls(auto_id=f"{key}-%s") for key, cls in PAGE_FORMS.items()},
     }
-    steps = [{"stage": s, "label": workflow.stage_label(s), "action": STEP_ACTIONS.get(s, (s, None))[0],
-              "form": _step_form(STEP_ACTIONS.get(s, (s, None)))}
-             for s in workflow.next_stages(state) if holds(actor, case, _who_for(s))] if is_open else []
+    overseer = conflicts.may_read_findings(actor)
+    escalations = Escalation.objects.filter(case=case).order_by("-raised_on", "level")
     return {
-        "case": case, "error": error, "state_label": workflow.stage_label(state), "is_open": is_open, "today": today,
-        "timeline": _timeline(case), "allegations": allegation_rows, "clocks": computed,
+        "case": case, "error": error, "state_label": workflow.stage_label(case.state),
+        "is_open": workflow.is_open(case.state), "today": today,
+        "timeline": _timeline(case), "allegations": _allegations(case), "clocks": clocks.clocks_for(case, today),
         "flags": list(Flag.objects.filter(case=case).order_by("resolved_at", "raised_at")),
-        "escalations": list(Escalation.objects.filter(case=case).order_by("-raised_on", "level")),
+        "escalations": [{"e": e, "may_see": may(actor, case, seen_action(e)).allowed} for e in escalations],
         "history": history.for_case(case, actor),
         "assignments": list(Assignment.objects.filter(case=case, ended_at__isnull=True).exclude(role="owner")
                             .select_related("user", "person")),
@@ -104,7 +116,10 @@ def case_context(actor, case: Case, *, error: str = "") -> dict:
         "mentions": list(SubjectMention.objects.filter(report__case=case).select_related("person", "report")),
         "reports": list(case.reports.order_by("received_on")),
         "route_label": (workflow.route_for(case.handling_route) or {}).get("label", ""),
-        "steps": steps, "can": can, "can_see": can_see(actor, case),
+        "steps": _steps(actor, case) if workflow.is_open(case.state) else [],
+        "can": {name: may(actor, case, name) for name in PAGE_ACTIONS}, "can_see": can_see(actor, case),
+        # The reasons behind conflict refusals and overrides can point at the reporter: the overseer's only.
+        "overseer_view": overseer, "conflict_findings": conflicts.findings_for(actor, case) if overseer else [],
         "forms": page_forms,
         "stage_labels": {s: workflow.stage_label(s) for s in workflow.stage_keys()},
     }

@@ -20,12 +20,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from upstander.accounts.models import OrganisationKind, Role, User
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import record
 from upstander.cases.access import visible_cases
 from upstander.cases.choices import Route
 from upstander.cases.models import Report
 
-CONTENT_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+CONTENT_ROLES = CASE_CONTENT_ROLES  # one rule for who sees case content: accounts.permissions
 
 
 def visible_reports(actor: User) -> QuerySet[Report]:
@@ -94,3 +95,10 @@ def open_report_for(actor: User, public_id: str | uuid.UUID, org_private_key: by
     with transaction.atomic():
         record(actor, "report.read", report)
     return opened
+
+
+def audit_file_read(actor: User, report: Report) -> None:
+    """Opening one of a report's files reads its content: audited like opening the report, once the file is known
+    to be there and openable."""
+    with transaction.atomic():
+        record(actor, "report.file_read", report)

@@ -21,8 +21,7 @@ from upstander.intake import sealing
 from upstander.intake.models import Consent, ListeningCircleDisclosure
 from upstander.intake.receipts import ReceiptKey
 from upstander.intake.reports import ReportInput, create_report
-
-MAX_REPLY_CHARS = 20_000
+from upstander.lib.limits import MAX_TEXT_CHARS
 
 
 def do_reply_to_reporter(*, actor: User, report: Report, data_key: bytes, body: str, is_question: bool = False) -> Message:
@@ -33,8 +32,8 @@ def do_reply_to_reporter(*, actor: User, report: Report, data_key: bytes, body: 
     except sealing.KeyUnavailable:
         raise PermissionDenied("not this report's key") from None
     body = body.strip()
-    if not body or len(body) > MAX_REPLY_CHARS:
-        raise ValueError("a reply must have between 1 and 20,000 characters")
+    if not body or len(body) > MAX_TEXT_CHARS:
+        raise ValueError(f"a reply must have between 1 and {MAX_TEXT_CHARS:,} characters")
     public_id = uuid.uuid4()
     with transaction.atomic():
         sequence = (Message.objects.filter(report=report).aggregate(m=Max("sequence"))["m"] or 0) + 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,17 +16,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
-from upstander.audit.log import record
+from upstander.accounts.permissions import REPORT_ROLES, staff_view
 from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode, Route
-from upstander.cases.report_access import CONTENT_ROLES, get_report_for, open_report_for, visible_reports
+from upstander.cases.report_access import (
+    CONTENT_ROLES,
+    audit_file_read,
+    get_report_for,
+    open_report_for,
+    visible_reports,
+)
 from upstander.cases.report_actions import do_record_disclosure, do_reply_to_reporter
 from upstander.intake import receipts, sealing, storage
 from upstander.intake.models import Attachment, Consent
 from upstander.intake.reports import Identity, ReportInput, Subject, attachment_key, attachment_name
+from upstander.lib.limits import MAX_TEXT_CHARS
 from upstander.lib.policy import category_choices, category_label
-
-REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
 
 
 def _user(request: HttpRequest) -> User:
@@ -37,7 +40,7 @@ DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_TEXT_CHARS)
     is_question = forms.BooleanField(label="This is a question the reporter should answer", required=False)
 
 
@@ -50,7 +53,7 @@ class DisclosureForm(forms.Form):
     discloser_name = forms.CharField(label="Their name (named or confidential only)", max_length=200, required=False)
     staff_number = forms.CharField(label="Their warrant or staff number (optional)", max_length=32, required=False)
     narrative = forms.CharField(label="What they disclosed", widget=forms.Textarea(attrs={"rows": 10}),
-                                max_length=20_000)
+                                max_length=MAX_TEXT_CHARS)
     categories = forms.MultipleChoiceField(label="What it was about", widget=forms.CheckboxSelectMultiple)
     reporter_role = forms.ChoiceField(label="Their part in it", widget=forms.RadioSelect, choices=ReporterRole.choices)
     subject_name = forms.CharField(label="Who did it: name", max_length=200, required=False)
@@ -155,7 +158,7 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
         path = storage.locate(attachment.clean_blob)
     except (sealing.KeyUnavailable, storage.StoreError):
         raise Http404("File not available") from None
-    record_read(request, report)
+    audit_file_read(_user(request), report)
     if attachment.inline_safe:
         if attachment.content_type == "image/png" and not name.lower().endswith(".png"):
             name += ".png"
@@ -169,11 +172,6 @@ def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def record_read(request: HttpRequest, report) -> None:
-    with transaction.atomic():
-        record(_user(request), "report.file_read", report)
 
 
 @never_cache

@@ -8,26 +8,25 @@ import secrets
 from django.core.exceptions import ValidationError
 
 from upstander.accounts.models import Organisation, OrganisationKind, Role, User
-from upstander.cases import clocks
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
+from upstander.cases import clocks, workflow
 from upstander.cases.access import inbox_reports
-from upstander.cases.choices import AssignmentRole, LinkStatus, Route
+from upstander.cases.choices import AssignmentRole, Route
 from upstander.cases.guards import (
     Refused,
     atomic,
-    holds,
+    check,
     label,
     now,
     record,
     refresh_due,
-    require,
-    require_open,
     require_reasons,
     start_of_day,
 )
-from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
+from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
 from upstander.lib import crypto
 
-TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
 
 
@@ -54,14 +53,15 @@ def do_open_case(*, actor, report: Report) -> Case:
     with atomic():
         _require_inbox(actor, report, "open a case from it")
         today = clocks.today()
+        opening = workflow.initial_stage()
         case = Case.objects.create(
             code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
-            state="received", opened_on=today, came_to_attention_on=report.received_on,
+            state=opening, opened_on=today, came_to_attention_on=report.received_on,
             main_category=(report.categories or [""])[0], owner=actor if actor.role == Role.HANDLER else None)
         report.case = case
         report.save(update_fields=["case"])
         # The reporter's day only (no time of day is kept on reporter paths): the start of the day it arrived.
-        StageEvent.objects.create(case=case, stage="received", at=start_of_day(report.received_on), actor="reporter")
+        StageEvent.objects.create(case=case, stage=opening, at=start_of_day(report.received_on), actor="reporter")
         if case.owner_id:
             Assignment.objects.create(case=case, role=AssignmentRole.OWNER, user=actor, person=actor.person,
                                       started_at=now())
@@ -75,8 +75,7 @@ def do_add_report_to_case(*, actor, report: Report, case: Case) -> Case:
     """Join a further report (same matter) to an existing case; the earliest report sets when it came to attention."""
     with atomic():
         _require_inbox(actor, report, "add it to a case")
-        require(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer"), "add a report")
-        require_open(case, "add a report")
+        check(actor, case, "add_report")
         if report.route != case.route and not report.released_on:
             raise Refused("Refused: an independent-route report cannot join a force case until the overseer releases it.")
         report.case = case
@@ -140,32 +139,8 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     return new
 
 
-def do_link_mention(*, actor, mention: SubjectMention, person=None) -> SubjectMention:
-    """Link a subject as the reporter wrote them to a roster person (or record that nobody in the roster matches)."""
-    report = mention.report
-    with atomic():
-        case = report.case
-        if case is not None:
-            if not holds(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer")):
-                raise Refused("Refused: you may not link people on this case.")
-        else:
-            _require_inbox(actor, report, "link people on it")
-        if person is None:
-            mention.person, mention.link_status = None, LinkStatus.REJECTED
-        else:
-            mention.person, mention.link_status = person, LinkStatus.CONFIRMED
-        mention.match_probability = None
-        mention.save(update_fields=["person", "link_status", "match_probability"])
-        record(actor, "mention.link", mention, reason=f"{mention.link_status}" + (f" to {person.number}" if person else ""))
-        if case is not None and person is not None:
-            # The confirmed person becomes the subject of the allegations made through this mention, and the case is
-            # checked again for separation now that its subject is known.
-            from upstander.cases.models import Allegation
-            from upstander.safeguarding.actions import do_check_case_separation
-
-            Allegation.objects.filter(mention=mention, subject__isnull=True).update(subject=person)
-            do_check_case_separation(actor=actor, case=case)
-    return mention
+# Linking mentions to the roster, with its separation check, is cases/linking.py's; re-exported for cases.actions.
+from upstander.cases.linking import do_link_mention  # noqa: E402,F401
 
 
 def search_roster(query: str, limit: int = 20):

@@ -15,20 +15,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import CASE_CONTENT_ROLES, staff_view
 from upstander.cases import actions, clocks, forms
 from upstander.cases.access import get_case_for, get_report_for_triage, inbox_reports
-from upstander.cases.assignments import accounts_requested, handover_count, may_read_statements
+from upstander.cases.assignments import accounts_requested, handover_count, read_statements, statement_report
 from upstander.cases.case_page import case_context
 from upstander.cases.choices import FIRM_LINKS
 from upstander.cases.escalations import do_mark_escalation_seen
 from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMention
+from upstander.cases.permissions import may
 from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
 from upstander.cases.triage import search_roster
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
 
-CASE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+CASE_ROLES = CASE_CONTENT_ROLES
 
 
 @never_cache
@@ -179,7 +180,6 @@ def _user(username: str) -> User:
 
 
 def _data_key(request, case: Case) -> bytes:
-    from upstander.cases.assignments import statement_report
     from upstander.intake import sealing
 
     report = statement_report(case)
@@ -249,16 +249,17 @@ ACTIONS: dict[str, tuple[type | None, Handler]] = {
                                                                 reference=d["reference"])),
     "referral-decision": (forms.ReferralDecisionForm, lambda r, c, d: actions.do_record_referral_decision(
         actor=U(r), allegation=_allegation(c, d["allegation"]), decision=d["decision"], reasons=d["reasons"])),
-    "investigate": (forms.ReasonsForm, lambda r, c, d: actions.do_start_investigation(actor=U(r), case=c,
-                                                                                      reasons=d["reasons"])),
-    "case-to-answer": (forms.CaseToAnswerForm, lambda r, c, d: actions.do_decide_case_to_answer(
+    "start-investigation": (forms.ReasonsForm, lambda r, c, d: actions.do_start_investigation(actor=U(r), case=c,
+                                                                                              reasons=d["reasons"])),
+    "decide-case-to-answer": (forms.CaseToAnswerForm, lambda r, c, d: actions.do_decide_case_to_answer(
         actor=U(r), case=c, case_to_answer=d["case_to_answer"], reasons=d["reasons"])),
-    "proceedings": (forms.ProceedingsForm, lambda r, c, d: actions.do_start_proceedings(actor=U(r), case=c, kind=d["kind"])),
+    "start-proceedings": (forms.ProceedingsForm, lambda r, c, d: actions.do_start_proceedings(actor=U(r), case=c,
+                                                                                              kind=d["kind"])),
     "outcome": (forms.OutcomeForm, lambda r, c, d: actions.do_record_outcome(
         actor=U(r), allegation=_allegation(c, d["allegation"]), outcome=d["outcome"], finding=d["finding"],
         reasons=d["reasons"])),
     "send-outcome": (None, lambda r, c, d: actions.do_send_outcome(actor=U(r), case=c)),
-    "review": (forms.ReasonsForm, lambda r, c, d: actions.do_open_review(actor=U(r), case=c, reasons=d["reasons"])),
+    "open-review": (forms.ReasonsForm, lambda r, c, d: actions.do_open_review(actor=U(r), case=c, reasons=d["reasons"])),
     "review-decision": (forms.ReviewDecisionForm, lambda r, c, d: actions.do_decide_review(
         actor=U(r), case=c, upheld=d["upheld"], reasons=d["reasons"])),
     "close": (forms.RequiredReasonsForm, lambda r, c, d: actions.do_close(actor=U(r), case=c, reasons=d["reasons"])),
@@ -320,23 +321,16 @@ def escalation_seen(request: HttpRequest, code: str, public_id) -> HttpResponse:
 @require_GET
 def statement(request: HttpRequest, code: str) -> HttpResponse:
     """The victim's account, every version, for the people working the case: read instead of asking again."""
-    from upstander.audit.log import record
-    from upstander.cases.assignments import decrypt_statement
     from upstander.lib import crypto
 
     case = get_case_for(request.user, code)  # type: ignore[arg-type]
-    if not may_read_statements(request.user, case):
+    if not may(request.user, case, "read_statement"):
         raise PermissionDenied
     versions, error = [], ""
-    statements = list(case.statements.select_related("recorded_by").order_by("-version"))
-    if statements:
+    if case.statements.exists():
         try:
-            key = _data_key(request, case)
-            versions = [{"s": s, "text": decrypt_statement(key, s)} for s in statements]
-            from django.db import transaction
-
-            with transaction.atomic():
-                record(request.user, "case.statement_read", case, reason=f"{len(statements)} version(s)")
+            versions = [{"s": s, "text": text} for s, text in
+                        read_statements(actor=request.user, case=case, data_key=_data_key(request, case))]
         except (PermissionDenied, ValidationError, crypto.CryptoError) as exc:
             error = str(exc) or "The statement could not be opened."
     return render(request, "cases/statement.html", {

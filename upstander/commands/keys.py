@@ -11,7 +11,7 @@ from upstander.cli import ensure_ready, setup_django
 
 @click.group()
 def keys() -> None:
-    """Installation keys: organisation key pairs, the overseer's signing key, the receipt pepper."""
+    """Installation keys: organisation key pairs, the force's signing key, the receipt pepper."""
 
 
 @keys.command("init")
@@ -29,12 +29,12 @@ def status(as_json: bool) -> None:
     setup_django()
     from upstander.accounts.models import KeyGrant, Organisation
     from upstander.lib import crypto
-    from upstander.lib.keys import missing_key_files, signing_public_path
+    from upstander.lib.keys import force_signing_public_path, missing_key_files
 
     orgs = [{"organisation": o.slug, "public_key": crypto.b64(bytes(o.public_key)),
              "members_holding_key": KeyGrant.objects.filter(organisation=o, revoked_at__isnull=True).count()}
             for o in Organisation.objects.order_by("slug")]
-    doc: dict = {"organisations": orgs, "missing_files": missing_key_files(), "signing_public_key": str(signing_public_path())}
+    doc: dict = {"organisations": orgs, "missing_files": missing_key_files(), "signing_public_key": str(force_signing_public_path())}
     if as_json:
         click.echo(json.dumps(doc))
     else:

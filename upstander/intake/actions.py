@@ -21,8 +21,7 @@ from upstander.intake import drafts, sealing
 from upstander.intake.models import ReporterRequest, RequestKind
 from upstander.intake.receipts import ReceiptKey
 from upstander.intake.reports import ReportInput, StagedFile, attach, create_report
-
-MAX_MESSAGE_CHARS = 20_000
+from upstander.lib.limits import MAX_TEXT_CHARS
 
 
 def _require_reporter(actor: Actor) -> None:
@@ -84,7 +83,7 @@ def do_add_reporter_message(*, actor: Actor, report: Report, data_key: bytes, bo
     body = body.strip()
     if not body and not files:
         raise ValueError("an empty message")
-    if len(body) > MAX_MESSAGE_CHARS:
+    if len(body) > MAX_TEXT_CHARS:
         raise ValueError("message too long")
     today = timezone.localdate()
     public_id = uuid.uuid4()

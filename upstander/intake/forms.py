@@ -10,11 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode
-from upstander.intake.actions import MAX_MESSAGE_CHARS
+from upstander.lib.limits import MAX_TEXT_CHARS
 from upstander.lib.policy import category_choices
 from upstander.people.choices import Ethnicity, Sex
 
-MAX_NARRATIVE_CHARS = 20_000
 SUBJECT_ROWS = 3
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "I'm not sure")]
 
@@ -73,7 +72,7 @@ class YouForm(forms.Form):
 
 class WhatForm(forms.Form):
     narrative = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 12}), max_length=MAX_NARRATIVE_CHARS,
+        label="What happened", widget=forms.Textarea(attrs={"rows": 12}), max_length=MAX_TEXT_CHARS,
         help_text="In your own words. Include anything you think matters.",
         error_messages={"required": "Tell us what happened"})
     incident_on = forms.DateField(
@@ -145,23 +144,23 @@ class ReceiptForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_MESSAGE_CHARS,
+    body = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 6}), max_length=MAX_TEXT_CHARS,
                            error_messages={"required": "Write your message"})
 
 
 class InformationForm(forms.Form):
     body = forms.CharField(label="What you want to add", widget=forms.Textarea(attrs={"rows": 6}),
-                           max_length=MAX_MESSAGE_CHARS, error_messages={"required": "Write what you want to add"})
+                           max_length=MAX_TEXT_CHARS, error_messages={"required": "Write what you want to add"})
     attachments = forms.FileField(label="Files (optional)", required=False, widget=MultipleFileInput(attrs={"multiple": True}))
 
 
 class RetaliationForm(forms.Form):
     body = forms.CharField(
         label="What has happened to you since you reported", widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=MAX_MESSAGE_CHARS, error_messages={"required": "Tell us what has happened"},
+        max_length=MAX_TEXT_CHARS, error_messages={"required": "Tell us what has happened"},
         help_text="For example being left out, moved, blocked from promotion, or disciplined after you spoke up.")
 
 
 class ReviewForm(forms.Form):
     body = forms.CharField(label="Why you want the outcome reviewed", widget=forms.Textarea(attrs={"rows": 6}),
-                           max_length=MAX_MESSAGE_CHARS, error_messages={"required": "Say why you want a review"})
+                           max_length=MAX_TEXT_CHARS, error_messages={"required": "Say why you want a review"})

@@ -103,7 +103,7 @@ def test_a_named_report_goes_from_submission_to_outcome_and_review_and_the_repor
     ask.close()
 
     staff.reload()
-    _step(staff, "review", "Move to “Complainant review”")
+    _step(staff, "open-review", "Move to “Complainant review”")
     assert workflow.reporter_text("review") in _timeline(reporter, base, receipt)
     case.refresh_from_db()
     assert case.state == "review"

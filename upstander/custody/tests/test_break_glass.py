@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from upstander.audit.models import AuditEvent
+from upstander.custody.access import find_sealed_report_for, get_disclosure_request_for
 from upstander.custody.break_glass import (
     disclosures_for_report,
     do_decide_disclosure,
@@ -134,3 +136,21 @@ def test_the_reporter_sees_the_opening_in_their_timeline(cast, custodian, overse
     page = reporter.get("/report/status").content.decode()
     assert "Your identity was opened by an identity custodian on" in page
     assert "criminal trial" in page
+
+
+def test_only_a_custodian_finds_a_sealed_report_and_only_the_asker_and_the_approvers_find_the_request(
+        cast, submit, custodian, overseer):
+    report = submit()
+    for username in ("handler_a", "supervisor", "overseer", "analyst", "admin"):
+        with pytest.raises(Http404):
+            find_sealed_report_for(cast.users[username], str(report.public_id))
+    assert find_sealed_report_for(custodian, str(report.public_id)) == report
+    request = do_request_disclosure(actor=custodian, report=report, reason=REASON)
+    for username in ("handler_a", "supervisor", "analyst", "admin", "facilitator"):
+        with pytest.raises(Http404):
+            get_disclosure_request_for(cast.users[username], request.public_id)
+    assert get_disclosure_request_for(overseer, request.public_id) == request
+    with pytest.raises(Http404):  # the overseer decides it, but only the custodian who asked may open it
+        get_disclosure_request_for(overseer, request.public_id, write=True, own=True)
+    assert list(AuditEvent.objects.filter(action="identity.request.view").values_list("actor", "object_id")) == [
+        ("user:overseer", str(report.public_id))]

@@ -38,6 +38,17 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
     "accounts/login": (EVERYONE, lambda w: "/accounts/login"),
     "accounts/logout": (EVERYONE, lambda w: "/accounts/logout"),
+    # The front door (the reporter side or the sign-in; a signed-in member goes to their page for today).
+    "": (EVERYONE, lambda w: "/"),
+    "today/": (ALL_STAFF, lambda w: "/today/"),
+    # Only in the middle of a first sign-in (a temporary password just proved): everyone else goes to the login.
+    "accounts/enrol": (NOBODY, lambda w: "/accounts/enrol"),
+    # The administrator's staff accounts page.
+    "accounts/staff/": (frozenset({"admin"}), lambda w: "/accounts/staff/"),
+    "accounts/staff/<uuid:public_id>/role": (frozenset({"admin"}),
+                                             lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/role"),
+    "accounts/staff/<uuid:public_id>/disable": (frozenset({"admin"}),
+                                                lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/disable"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
     "report/": (EVERYONE, lambda w: "/report/"),
     "report/^new/(?P<page>how|about-you|what)$": (EVERYONE, lambda w: "/report/new/how"),
@@ -53,6 +64,10 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "report/status/review": (EVERYONE, lambda w: "/report/status/review"),
     # The overseer's audit search.
     "audit/": (frozenset({"overseer"}), lambda w: "/audit/"),
+    "audit/witness": (frozenset({"overseer"}), lambda w: "/audit/witness"),
+    # The overseer's witness: a bearer token of scope audit_witness, never a session.
+    "audit/api/since": (NOBODY, lambda w: "/audit/api/since"),
+    "audit/api/witness": (NOBODY, lambda w: "/audit/api/witness"),
     # Aggregates only: the analyst and the overseer.
     "insight/": (frozenset({"analyst", "overseer"}), lambda w: "/insight/"),
     # Cases: the queue and inbox for the case roles; one case for its owner, its unit's supervisor and the overseer.

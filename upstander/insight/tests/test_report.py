@@ -79,7 +79,7 @@ def test_an_added_or_removed_file_fails_verification(report: Path) -> None:
 
 def test_a_manifest_re_signed_with_another_key_fails_against_the_overseers_key(report: Path, tmp_path: Path) -> None:
     """The attack: change a figure, recompute the manifest, sign it with one's own key and ship that key inside the
-    folder. Verification uses the overseer's key from the data dir, never one found in the folder."""
+    folder. Verification uses the force's key from the data dir, never one found in the folder."""
     (report / "data" / "outcomes.json").write_text("{}\n")
     manifest = json.loads((report / MANIFEST).read_text())
     manifest["files"]["data/outcomes.json"] = crypto.sha256_hex(b"{}\n")
