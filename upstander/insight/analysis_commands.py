@@ -44,7 +44,8 @@ def print_rates(rows: list[dict[str, Any]]) -> None:
 
 published_option = click.option(
     "--published", is_flag=True,
-    help="Apply disclosure control as in a published report (counts under 10 suppressed, the rest rounded to 5).")
+    help="Apply disclosure control as in a published report (policy/disclosure.toml: small counts suppressed, the "
+         "rest rounded).")
 
 
 def _emit(document: dict[str, Any], kind: str, as_json: bool, published: bool) -> dict[str, Any]:

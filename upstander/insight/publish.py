@@ -32,7 +32,8 @@ from typing import Any
 from upstander.insight import charts
 from upstander.insight import stages as funnel
 from upstander.insight.datasets import Dataset, DatasetError
-from upstander.insight.published import publishable
+from upstander.insight.published import publishable, publishable_quality
+from upstander.lib import clock
 from upstander.witness.formats import COUNTERSIGNATURE, countersign_message
 
 MANIFEST = "manifest.json"
@@ -197,6 +198,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         published = published_documents(analyse(data, adjusted=adjusted))
+        published["data_quality"] = publishable_quality(data.meta)
         timings["analyses"] = time.perf_counter() - mark
         mark = time.perf_counter()
         (work / "charts").mkdir()
@@ -207,7 +209,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         _data_files(work, published)
         timings["charts_and_data"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        generated_on = dt.date.today()
+        generated_on = clock.today()
         html = _html(data, published, chart_files, generated_on)
         (work / "report.html").write_text(html)
         if pdf:
@@ -215,7 +217,11 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
 
             HTML(string=html, base_url=str(work)).write_pdf(work / "report.pdf")
         timings["html_and_pdf"] = time.perf_counter() - mark
-        manifest = sign_folder(work, describe={**data.describe(), "generated_on": generated_on.isoformat()})
+        # What the figures rest on travels inside the signed manifest: the import's data-quality summary (under
+        # disclosure control) and the hash of the mapping that read the export.
+        manifest = sign_folder(work, describe={**data.describe(), "generated_on": generated_on.isoformat(),
+                                               "mapping_sha256": published["data_quality"]["mapping_sha256"],
+                                               "data_quality": published["data_quality"]["quality"]})
         if out.exists():
             out.rmdir()
         work.rename(out)

@@ -123,3 +123,19 @@ def test_a_report_folder_that_is_not_empty_is_refused(tmp_path: Path) -> None:
                                           "--no-pdf"])
     assert result.exit_code == 1 and "not an empty folder" in result.output
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_published_data_quality_summary_protects_counts_but_not_the_values_they_count() -> None:
+    from upstander.insight.published import publishable_quality
+
+    meta = {"source": "csv", "mapping": "m.toml", "mapping_sha256": "ab" * 32, "quality": {
+        "tables": {"people": {"rows_read": 1234, "conflicts": {"rank": 3},
+                              "values": {"birth_year": {"values": [{"value": "1981", "became": 1981, "rows": 3,
+                                                                    "how": "as written"}]}}}},
+        "warnings": ["3 people.birth_year values became the catch-all value: '1981' (3)"]}}
+    published = publishable_quality(meta)
+    people = published["quality"]["tables"]["people"]
+    assert people["rows_read"] == 1235 and people["conflicts"] == {"rank": None}
+    assert people["values"]["birth_year"]["values"] == [{"value": "1981", "became": 1981, "rows": None,
+                                                         "how": "as written"}]
+    assert "warnings" not in published["quality"] and published["mapping_sha256"] == "ab" * 32
