@@ -3,13 +3,19 @@ the PDF (WeasyPrint) and on the dashboard. Charts are drawn from *published* doc
 show a count that disclosure control withheld.
 
 Output is deterministic (fixed hash salt, no date in the metadata), so the same figures give the same bytes.
+
+pyplot keeps global state (the current figure, rcParams) and is not thread-safe; a report published from the web is
+drawn in a background thread while pages draw their own charts, so every chart is drawn under one lock.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import matplotlib
 
@@ -27,6 +33,19 @@ plt.rcParams.update({
     "axes.spines.top": False,
     "axes.spines.right": False,
 })
+_LOCK = threading.RLock()
+_Chart = TypeVar("_Chart", bound=Callable[..., str])
+
+
+def _serialised(chart: _Chart) -> _Chart:
+    @functools.wraps(chart)
+    def drawn(*args: Any, **kwargs: Any) -> str:
+        with _LOCK:
+            return chart(*args, **kwargs)
+
+    return drawn  # type: ignore[return-value]
+
+
 COLOURS = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#30638e", "#66a182", "#8d6a9f", "#6b6b6b"]
 
 
@@ -55,6 +74,7 @@ def _plain_ticks(axes: Any, ticks: list[float]) -> None:
     axes.set_xticks(ticks, [f"{t:g}" for t in ticks])
 
 
+@_serialised
 def funnel_chart(rows: list[dict[str, Any]], title: str) -> str:
     """One small funnel per group: of every 1,000 allegations, how many reach each later stage (log scale), from
     published per-allegation rows."""
@@ -91,13 +111,14 @@ def funnel_chart(rows: list[dict[str, Any]], title: str) -> str:
     return _svg(figure)
 
 
+@_serialised
 def relative_rate_chart(rows: list[dict[str, Any]], reference: str | None, title: str) -> str:
     """Relative rate against the reference group with its 95% interval, per stage and group (log scale)."""
     usable = [r for r in rows if not r.get("missing") and r.get("relative_rate") and r.get("ci_low")
               and r["group"] != reference]
     if not usable:
         return _empty("No relative rate could be published.")
-    figure, axes = plt.subplots(figsize=(7, 0.26 * len(usable) + 1.0))
+    figure, axes = plt.subplots(figsize=(7, 0.2 * len(usable) + 1.0))
     groups = list(dict.fromkeys(r["group"] for r in usable))
     labels = []
     for position, row in enumerate(reversed(usable)):
@@ -116,6 +137,7 @@ def relative_rate_chart(rows: list[dict[str, Any]], reference: str | None, title
     return _svg(figure)
 
 
+@_serialised
 def bar_chart(rows: list[dict[str, Any]], title: str, value_label: str = "rate") -> str:
     """Horizontal bars of published rates per group, with the numerator/denominator written beside each."""
     usable = [r for r in rows if r.get("rate") is not None]
@@ -133,6 +155,7 @@ def bar_chart(rows: list[dict[str, Any]], title: str, value_label: str = "rate")
     return _svg(figure)
 
 
+@_serialised
 def survival_chart(section: dict[str, Any], title: str) -> str:
     """Kaplan–Meier curves with 95% bands for the exposed cohort and its matched peers."""
     if section.get("missing"):
@@ -151,5 +174,47 @@ def survival_chart(section: dict[str, Any], title: str) -> str:
     axes.set_ylabel("still in the force")
     axes.set_ylim(0, 1.02)
     axes.legend(frameon=False)
+    axes.set_title(title, fontsize=10)
+    return _svg(figure)
+
+
+@_serialised
+def interval_chart(items: list[dict[str, Any]], title: str, xlabel: str) -> str:
+    """Ratios with their 95% intervals (log scale), one line per item: {"label", "value", "low", "high", "colour"}
+    (colour: an index into COLOURS, so items of one kind share one)."""
+    usable = [i for i in items if i.get("value") and i.get("low") and i.get("high")]
+    if not usable:
+        return _empty("No ratio with an interval could be shown.")
+    figure, axes = plt.subplots(figsize=(7, 0.22 * len(usable) + 1.0))
+    for position, item in enumerate(reversed(usable)):
+        colour = COLOURS[item.get("colour", 0) % len(COLOURS)]
+        axes.plot([item["low"], item["high"]], [position, position], color=colour, linewidth=1.5)
+        axes.plot(item["value"], position, "o", color=colour, markersize=4)
+    axes.axvline(1.0, color="#444", linewidth=0.8, linestyle="--")
+    axes.set_xscale("log")
+    low, high = min(i["low"] for i in usable), max(i["high"] for i in usable)
+    _plain_ticks(axes, [t for t in (0.1, 0.2, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20) if low / 1.5 <= t <= high * 1.5])
+    axes.set_yticks(range(len(usable)), [i["label"] for i in reversed(usable)], fontsize=7)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title, fontsize=10)
+    return _svg(figure)
+
+
+@_serialised
+def value_chart(items: list[dict[str, Any]], title: str, xlabel: str, *, percent: bool = False) -> str:
+    """Horizontal bars of one value per item ({"label", "value"}), written beside each bar; `percent`: the values
+    are shares, drawn and written as percentages."""
+    usable = [i for i in items if i.get("value") is not None]
+    if not usable:
+        return _empty("No figure could be shown.")
+    scale = 100 if percent else 1
+    figure, axes = plt.subplots(figsize=(7, 0.3 * len(usable) + 0.9))
+    positions = list(range(len(usable)))[::-1]
+    axes.barh(positions, [scale * i["value"] for i in usable], color=COLOURS[0])
+    axes.set_yticks(positions, [str(i["label"]) for i in usable], fontsize=8)
+    for position, item in zip(positions, usable, strict=True):
+        written = f"{scale * item['value']:.1f}%" if percent else f"{item['value']:,.0f}"
+        axes.text(scale * item["value"], position, f"  {written}", va="center", fontsize=7)
+    axes.set_xlabel(xlabel)
     axes.set_title(title, fontsize=10)
     return _svg(figure)

@@ -26,6 +26,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +187,15 @@ def sign_folder(folder: Path, *, describe: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool = True) -> dict[str, Any]:
-    """Build the report for `data` into the folder `out` (which must not exist or be empty), signed."""
+# The steps of write_report, in order, as `progress` is told of them.
+STEPS = ("figures", "charts_and_data", "html_and_pdf", "signing")
+
+
+def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool = True,
+                 progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Build the report for `data` into the folder `out` (which must not exist or be empty), signed. `progress`, if
+    given, is called with each of STEPS as it begins."""
+    tell = progress or (lambda step: None)
     started = time.perf_counter()
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
@@ -197,10 +205,12 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
     try:
         timings: dict[str, float] = {}
         mark = time.perf_counter()
+        tell("figures")
         published = published_documents(analyse(data, adjusted=adjusted))
         published["data_quality"] = publishable_quality(data.meta)
         timings["analyses"] = time.perf_counter() - mark
         mark = time.perf_counter()
+        tell("charts_and_data")
         (work / "charts").mkdir()
         chart_files = {}
         for name, svg in _charts(published).items():
@@ -209,6 +219,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         _data_files(work, published)
         timings["charts_and_data"] = time.perf_counter() - mark
         mark = time.perf_counter()
+        tell("html_and_pdf")
         generated_on = clock.today()
         html = _html(data, published, chart_files, generated_on)
         (work / "report.html").write_text(html)
@@ -217,6 +228,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
 
             HTML(string=html, base_url=str(work)).write_pdf(work / "report.pdf")
         timings["html_and_pdf"] = time.perf_counter() - mark
+        tell("signing")
         # What the figures rest on travels inside the signed manifest: the import's data-quality summary (under
         # disclosure control) and the hash of the mapping that read the export.
         manifest = sign_folder(work, describe={**data.describe(), "generated_on": generated_on.isoformat(),
