@@ -93,18 +93,18 @@ def do_request_report(*, actor, dataset: str, date_from: dt.date | None, date_to
         record(actor, "insight.report.request", report,
                reason=f"{explain.dataset_words(dataset)}, complaints {explain.window_words(date_from, date_to)}, "
                       f"{explain.source_words(source)}")
-        transaction.on_commit(lambda: _start(report.pk))
+        transaction.on_commit(lambda: _start(report))
     return report
 
 
 # --- the work -------------------------------------------------------------------------------------------------------
 
-_RUNNING: dict[int, threading.Thread] = {}
+_RUNNING: dict[str, threading.Thread] = {}
 
 
-def _start(pk: int) -> None:
-    thread = threading.Thread(target=_in_thread, args=(pk,), name=f"publish-report-{pk}", daemon=True)
-    _RUNNING[pk] = thread
+def _start(report: PublishedReport) -> None:
+    thread = threading.Thread(target=_in_thread, args=(report.pk,), name=f"publish-report-{report.pk}", daemon=True)
+    _RUNNING[str(report.public_id)] = thread
     thread.start()
 
 
@@ -113,15 +113,18 @@ def _in_thread(pk: int) -> None:
         run_report(pk)
     finally:
         connections.close_all()  # this thread's own connections
-        _RUNNING.pop(pk, None)
 
 
-def wait(report: PublishedReport, timeout: float) -> bool:
-    """Wait up to `timeout` seconds for a report started in this process to be finished; True if it is."""
-    thread = _RUNNING.get(report.pk)
+def wait(public_id: str, timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the work on a report started by this process to end; True if it has (or
+    none was started here). For tests and tools that must not read the record while it is being written."""
+    thread = _RUNNING.get(str(public_id))
     if thread is not None:
         thread.join(timeout)
-    return thread is None or not thread.is_alive()
+        if thread.is_alive():
+            return False
+        _RUNNING.pop(str(public_id), None)
+    return True
 
 
 def run_report(pk: int) -> None:

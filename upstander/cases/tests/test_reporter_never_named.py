@@ -77,6 +77,7 @@ NOT_FETCHED = {
     "accounts/staff/<uuid:public_id>/disable": "POST only: account administration",
     "accounts/staff/<uuid:public_id>/role": "POST only: account administration",
     "audit/api/witness": "POST only, the witness's token: a signed head, nothing about reports",
+    "insight/publish": "POST only: publishes a report of aggregates under disclosure control",
 }
 
 
@@ -172,6 +173,10 @@ def _urls(cast, roster) -> list[str]:
         "custody/identities/<uuid:public_id>/decide": [f"/custody/identities/{missing}/decide"],
         "custody/holds/": ["/custody/holds/"], "custody/oversight/": ["/custody/oversight/"],
         "healthz": ["/healthz"], "insight/": ["/insight/"],
+        "insight/checking": ["/insight/checking"], "insight/checking/key": ["/insight/checking/key"],
+        "insight/reports/<uuid:public_id>/": [f"/insight/reports/{missing}/"],
+        "insight/reports/<uuid:public_id>/download": [f"/insight/reports/{missing}/download"],
+        "insight/reports/<uuid:public_id>/files/<path:name>": [f"/insight/reports/{missing}/files/report.pdf"],
         "oversight/": ["/oversight/"], "oversight/crews": ["/oversight/crews"],
         "oversight/escalations/": ["/oversight/escalations/"], "oversight/statistics/": ["/oversight/statistics/"],
         "people/<uuid:public_id>/declarations": [f"/people/{roster[n].public_id}/declarations" for n in ("1004", "2002")],

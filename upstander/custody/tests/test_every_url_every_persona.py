@@ -70,6 +70,16 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "audit/api/witness": (NOBODY, lambda w: "/audit/api/witness"),
     # Aggregates only: the analyst and the overseer.
     "insight/": (frozenset({"analyst", "overseer"}), lambda w: "/insight/"),
+    "insight/checking": (frozenset({"analyst", "overseer"}), lambda w: "/insight/checking"),
+    "insight/checking/key": (frozenset({"analyst", "overseer"}), lambda w: "/insight/checking/key"),
+    "insight/reports/<uuid:public_id>/": (frozenset({"analyst", "overseer"}),
+                                          lambda w: f"/insight/reports/{_random()}/"),
+    "insight/reports/<uuid:public_id>/download": (frozenset({"analyst", "overseer"}),
+                                                  lambda w: f"/insight/reports/{_random()}/download"),
+    "insight/reports/<uuid:public_id>/files/<path:name>": (
+        frozenset({"analyst", "overseer"}), lambda w: f"/insight/reports/{_random()}/files/report.pdf"),
+    # Publishing signs as the force: its analysts only (the overseer countersigns with its own key elsewhere).
+    "insight/publish": (frozenset({"analyst"}), lambda w: "/insight/publish"),
     # Cases: the queue and inbox for the case roles; one case for its owner, its unit's supervisor and the overseer.
     "cases/": (CASE_ROLES, lambda w: "/cases/"),
     "cases/inbox/": (CASE_ROLES, lambda w: "/cases/inbox/"),
@@ -143,7 +153,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
 
 # Routes whose object the test world does not make: an allowed persona may get 404 there (the refused ones are
 # still checked in full).
-NO_OBJECT_IN_WORLD = {"safeguarding/alerts/<uuid:public_id>"}
+NO_OBJECT_IN_WORLD = {"safeguarding/alerts/<uuid:public_id>", "insight/reports/<uuid:public_id>/",
+                      "insight/reports/<uuid:public_id>/download", "insight/reports/<uuid:public_id>/files/<path:name>"}
 
 
 def _walk(patterns, prefix=""):
