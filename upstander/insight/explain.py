@@ -261,7 +261,11 @@ LIVE_LABEL = "This system's own records"
 
 
 def dataset_words(name: str) -> str:
-    return LIVE_LABEL if name == LIVE else f"the dataset “{name}”"
+    """The dataset as a sentence names it (mid-sentence: lower case)."""
+    return LIVE_LABEL[:1].lower() + LIVE_LABEL[1:] if name == LIVE else f"the dataset “{name}”"
+
+
+SOURCE_GROUPS = {"internal": "staff", "public": "the public"}
 
 
 def window_words(date_from: dt.date | None, date_to: dt.date | None) -> str:
@@ -350,7 +354,8 @@ def timeliness_lines(doc: dict[str, Any]) -> list[dict[str, str]]:
     if not durations.get("missing"):
         close = durations["time_to_close"]
         lines += [
-            _line("Median time to close", f"{days(close.get('median_days'))} days", "median_close"),
+            _line("Median time to close", f"{days(close.get('median_days'))} days ({count(close.get('n'))} closed "
+                                          f"complaints)", "median_close"),
             _line("90th percentile of time to close", f"{days(close.get('p90_days'))} days", "p90_close"),
             _line("Open and over 12 months old", _of(durations["open_over_12_months"]), "open_12"),
             _line("Open and over 2 years old", _of(durations["open_over_2_years"]), "open_24"),

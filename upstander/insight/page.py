@@ -111,7 +111,8 @@ def _complainant_items(doc: dict[str, Any]) -> list[dict[str, Any]]:
         section = doc.get(key, {})
         if section.get("missing"):
             continue
-        items += [{"label": f"{words}: {str(r['group']).replace('_', ' ')}", "value": r.get("relative_rate"),
+        items += [{"label": f"{words}: {explain.SOURCE_GROUPS.get(r['group'], str(r['group']).replace('_', ' '))}",
+                   "value": r.get("relative_rate"),
                    "low": r.get("ci_low"), "high": r.get("ci_high"), "colour": colour}
                   for r in section.get("rows", []) if not r.get("reference")]
     return items

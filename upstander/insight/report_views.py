@@ -18,7 +18,7 @@ from upstander.insight import explain, report_access
 from upstander.insight.models import ReportStatus
 from upstander.insight.publishing import STEPS, stalled
 
-REFRESH_SECONDS = 3
+REFRESH_SECONDS = 4
 DOWNLOADS = (("report.pdf", "The report (PDF)"), ("report.html", "The report as a web page (HTML)"))
 
 
@@ -31,10 +31,10 @@ def report(request: HttpRequest, public_id: UUID) -> HttpResponse:
     check = report_access.check(found)
     return render(request, "insight/report_page.html", {
         "report": found, "moving": moving, "stalled": stalled(found), "check": check,
-        "state": report_access.state_words(found), "refresh_seconds": REFRESH_SECONDS,
+        "refresh_seconds": REFRESH_SECONDS,
         "steps": [{"number": n, "words": words, "done": n < found.step, "now": n == found.step}
                   for n, words in enumerate(STEPS, start=1)],
-        "step_count": len(STEPS), "step_now": max(found.step, 1),
+        "step_count": len(STEPS), "step_now": max(found.step, 1), "step_words": STEPS[max(found.step, 1) - 1],
         "downloads": DOWNLOADS, "fingerprint": report_access.fingerprint(found.key_sha256),
         "chosen": {"dataset": explain.dataset_words(found.dataset),
                    "window": explain.window_words(found.date_from, found.date_to),

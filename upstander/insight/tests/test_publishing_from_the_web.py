@@ -4,6 +4,7 @@ asked for, published and failed reports are audited; only analysts publish; only
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -15,8 +16,9 @@ from upstander.audit.models import AuditEvent
 from upstander.insight import publishing
 from upstander.insight.models import PublishedReport, ReportStatus
 from upstander.insight.publish import verify
+from upstander.insight.report_views import REFRESH_SECONDS
 from upstander.insight.tests.test_fairness import small_dataset
-from upstander.lib import keys
+from upstander.lib import clock, keys
 
 pytestmark = [pytest.mark.django_db(transaction=True)]  # the report is made in its own thread, on its own connection
 INTERNAL = re.compile(r"user:\w|system:\w|person:\w|cases\.case|\.toml|docs/|upstander \w+|run upstander")
@@ -106,8 +108,8 @@ def test_while_a_report_is_made_its_page_shows_the_steps_and_refreshes_itself(ca
         publishing._mark(report, 2)
         page = analyst.get(f"/insight/reports/{report.public_id}/").content.decode()
         transaction.set_rollback(True)
-    assert "Making your report" in page and '<meta http-equiv="refresh" content="3">' in page
-    assert '<progress max="5" value="2">' in page and "Step 2 of 5" in page
+    assert "Making your report" in page and f'<meta http-equiv="refresh" content="{REFRESH_SECONDS}">' in page
+    assert '<progress max="5" value="2">' in page and "Step 2 of 5: working out the figures." in page
     assert "Working out the figures — working on it" in page and "Reading the data — done" in page
 
 
@@ -129,3 +131,25 @@ def test_a_dataset_that_cannot_be_read_fails_in_plain_words_and_is_audited(analy
     assert INTERNAL.findall(page) == []
     assert AuditEvent.objects.filter(action="insight.report.fail", object_id=str(report.public_id)).exists()
     assert not (publishing.folder_of(report) / "manifest.json").exists()
+
+
+def test_a_report_whose_work_stopped_reads_as_stopped_and_does_not_block_the_next(cast, analyst, monkeypatch) -> None:
+    window = {"dataset": "web-small", "date_from": None, "date_to": None, "source": "all"}
+    with transaction.atomic():  # nothing starts: as if the process making it had died
+        report = publishing.do_request_report(actor=cast.users["analyst"], **window)
+        later = report.progressed_at + publishing.STALLED_AFTER + dt.timedelta(seconds=1)
+        monkeypatch.setattr(clock, "now", lambda: later)
+        page = analyst.get(f"/insight/reports/{report.public_id}/").content.decode()
+        listed = analyst.get("/insight/").content.decode()
+        publishing.do_request_report(actor=cast.users["analyst"], **window)  # not refused
+        transaction.set_rollback(True)
+    assert "It stopped before it finished" in page and "http-equiv" not in page
+    assert "Stopped before it finished" in listed
+    assert analyst.get(f"/insight/reports/{report.public_id}/files/report.pdf").status_code == 404
+
+
+def test_the_overseer_reads_the_published_reports_but_is_not_offered_publishing(staff_client) -> None:
+    small_dataset("web-small")
+    html = staff_client("overseer").get("/insight/", {"dataset": "web-small"}).content.decode()
+    assert "Published reports" in html and 'action="/insight/publish"' not in html
+    assert "signed with the force&#x27;s key" in html or "signed with the force's key" in html
