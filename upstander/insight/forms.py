@@ -56,9 +56,10 @@ class DashboardForm(WindowForm):
 
 class PublishForm(WindowForm):
     """The window shown on the page, carried in hidden fields: a report is published of what the analyst has just
-    looked at."""
+    looked at. Hidden fields carry no id, so the page's ids stay unique beside the chooser's own fields."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", False)
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget = forms.HiddenInput()

@@ -22,7 +22,7 @@ from upstander.accounts.permissions import ANALYST_ROLES
 from upstander.insight.models import PublishedReport, ReportStatus
 from upstander.insight.publish import MANIFEST, SIGNATURE, countersignature, verify
 from upstander.insight.publishing import STEPS, folder_of, stalled
-from upstander.lib import keys
+from upstander.lib import clock, keys
 from upstander.witness.formats import COUNTERSIGNATURE
 
 SIGNATURE_FILES = (MANIFEST, SIGNATURE, COUNTERSIGNATURE)
@@ -118,7 +118,7 @@ def report_file_for(actor, public_id: UUID, name: str) -> Path:
 
 
 def download_name(report: PublishedReport) -> str:
-    day = (report.finished_at or report.requested_at).date().isoformat()
+    day = clock.local_date(report.finished_at or report.requested_at).isoformat()
     return f"figures-report-{day}-{report.dataset}"
 
 

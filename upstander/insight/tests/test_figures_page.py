@@ -139,6 +139,12 @@ def test_no_internal_label_file_path_or_command_line_appears_anywhere_on_the_pag
         assert INTERNAL.findall(visible) == [], query
 
 
+def test_every_id_on_the_page_is_used_once(staff_client, world) -> None:
+    html = staff_client("analyst").get("/insight/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert ids and sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_every_table_sits_in_a_wrapper_that_scrolls_on_a_phone(staff_client, world) -> None:
     page = parse(staff_client("analyst").get("/insight/").content.decode())
     tables = [wrapped for section in page.sections.values() for wrapped in section["tables"]]
