@@ -33,17 +33,17 @@ from upstander.custody.policy import retention_years, retention_years_for
 # What a purge does to each model holding reporter content, by app label and model name: fields set to empty, or
 # rows deleted. test_retention checks that every binary field of a model linked to a report or case is covered.
 PURGE_PLAN: dict[str, dict] = {
-    "cases.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
-    "cases.sealedkey": {"delete": True},
-    "cases.message": {"blank": ["body_ct"]},
+    "reports.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
+    "reports.sealedkey": {"delete": True},
+    "reports.message": {"blank": ["body_ct"]},
     "cases.statement": {"blank": ["body_ct"]},
-    "cases.reporterlink": {"delete": True},
-    "intake.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
-    "intake.updatecontact": {"delete": True},
+    "reports.reporterlink": {"delete": True},
+    "reports.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
+    "reports.updatecontact": {"delete": True},
     "safeguarding.retaliationclaim": {"blank": ["text_ct"]},
 }
 # Binary fields that are keys to something else, not content: kept (see the module docstring).
-NOT_CONTENT = {"cases.report.receipt_sealed_key"}
+NOT_CONTENT = {"reports.report.receipt_sealed_key"}
 
 HOLD_ROLES = {Role.SUPERVISOR, Role.OVERSEER}
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from upstander.intake.models import Draft
+from upstander.reports.models import Draft
 from upstander.lib import crypto
 
 COOKIE = "upstander_draft"

@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.audit.log import Actor
-from upstander.cases.choices import MessageDirection
-from upstander.cases.models import Report
+from upstander.reports.choices import MessageDirection
+from upstander.reports.models import Report
 from upstander.intake import drafts, receipts, sealing, throttle, timeline, visit
 from upstander.intake.actions import (
     do_add_information,
@@ -26,7 +26,7 @@ from upstander.intake.actions import (
     do_request_review,
 )
 from upstander.intake.forms import InformationForm, MessageForm, ReceiptForm, RetaliationForm, ReviewForm
-from upstander.intake.models import Attachment
+from upstander.reports.models import Attachment
 from upstander.intake.reports import attachment_name, discard_staged
 from upstander.intake.uploads import ReporterUploadHandler
 from upstander.intake.views import add_uploads

@@ -9,7 +9,7 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode
+from upstander.reports.choices import ReporterRole, ReporterType, ReportingMode
 from upstander.intake.actions import MAX_MESSAGE_CHARS
 from upstander.lib.policy import category_choices
 from upstander.people.choices import Ethnicity, Sex

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.core.mail import send_mail
 
-from upstander.cases.models import Report
+from upstander.reports.models import Report
 from upstander.intake import sealing
-from upstander.intake.models import UpdateContact
+from upstander.reports.models import UpdateContact
 from upstander.intake.reports import UPDATE_EMAIL_PURPOSE
 from upstander.lib import crypto
 

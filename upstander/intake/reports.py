@@ -11,11 +11,11 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from upstander.cases.choices import Channel, ReporterType, ReportingMode, Route
-from upstander.cases.models import Message, Report, ReporterLink, SealedKey, SubjectMention
+from upstander.reports.choices import Channel, ReporterType, ReportingMode, Route
+from upstander.reports.models import Message, Report, ReporterLink, SealedKey, SubjectMention
 from upstander.intake import sealing, storage
 from upstander.intake.files import CheckedFile
-from upstander.intake.models import Attachment, Draft, PendingBlob, UpdateContact
+from upstander.reports.models import Attachment, Draft, PendingBlob, UpdateContact
 from upstander.lib import crypto
 from upstander.people.models import Person
 

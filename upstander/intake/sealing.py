@@ -12,8 +12,8 @@ from uuid import UUID
 from django.conf import settings
 
 from upstander.accounts.models import Organisation, OrganisationKind
-from upstander.cases.choices import Route
-from upstander.cases.models import Report, SealedKey
+from upstander.reports.choices import Route
+from upstander.reports.models import Report, SealedKey
 from upstander.lib import crypto
 
 

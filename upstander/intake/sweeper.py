@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from upstander.intake import drafts, storage
-from upstander.intake.models import Attachment, PendingBlob, ReceiptFailureWindow
+from upstander.reports.models import Attachment, PendingBlob, ReceiptFailureWindow
 from upstander.intake.throttle import window_start
 
 

@@ -29,7 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from upstander.audit.log import Actor, record
-from upstander.intake.models import ReceiptFailureWindow
+from upstander.reports.models import ReceiptFailureWindow
 
 DEFAULT_WINDOW_MINUTES = 10
 DEFAULT_ATTEMPTS_PER_WINDOW = 60

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from upstander.cases import clocks, workflow
-from upstander.cases.models import Decision, Report, StageEvent
+from upstander.cases.models import Decision, StageEvent
+from upstander.reports.models import Report
 from upstander.lib import policy
 
 FALLBACK_TEXT = {

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from upstander.cases.models import Report
+from upstander.reports.models import Report
 from upstander.intake import sealing
 from upstander.lib import crypto
 

@@ -64,7 +64,7 @@ def test_a_closed_case_past_retention_loses_its_content_and_keeps_its_statistics
     assert not SealedKey.objects.filter(report=report).exists()
     assert not ReporterLink.objects.filter(report=report).exists()
     assert all(bytes(m.body_ct) == b"" for m in Message.objects.filter(report=report))
-    assert not apps.get_model("intake.Attachment").objects.filter(report=report).exists()
+    assert not apps.get_model("reports.Attachment").objects.filter(report=report).exists()
     for name in case.blobs:
         with pytest.raises(storage.StoreError):
             storage.locate(name)

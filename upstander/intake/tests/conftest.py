@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 
-from upstander.cases.models import Report
+from upstander.reports.models import Report
 
 RECEIPT = re.compile(r'id="receipt"[^>]*>([a-z ]+)<')
 TOKEN = re.compile(r'name="idempotency_token" value="([^"]+)"')

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from upstander.cases.models import Message
-from upstander.intake.models import Attachment
+from upstander.reports.models import Message
+from upstander.reports.models import Attachment
 from upstander.testing.fixtures import current_code
 
 

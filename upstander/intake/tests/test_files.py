@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 from upstander.intake import files
 from upstander.intake.files import FileRefused
-from upstander.intake.models import Attachment
+from upstander.reports.models import Attachment
 from upstander.intake.tests.conftest import Answers, Journey, report_for
 
 

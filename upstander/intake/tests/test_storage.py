@@ -11,7 +11,7 @@ from django.db import transaction
 from upstander.audit.log import Actor
 from upstander.intake import files, storage
 from upstander.intake.actions import do_add_information
-from upstander.intake.models import Attachment, PendingBlob
+from upstander.reports.models import Attachment, PendingBlob
 from upstander.intake.reports import stage_file
 from upstander.intake.sweeper import sweep
 from upstander.intake.tests.conftest import report_for
@@ -82,7 +82,7 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast):
     from django.test import Client
     from django.utils import timezone
 
-    from upstander.intake.models import Draft
+    from upstander.reports.models import Draft
     from upstander.intake.tests.conftest import Answers, Journey
 
     journey = Journey(Client(), Answers())

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
 from upstander.intake import throttle
-from upstander.intake.models import ReceiptFailureWindow
+from upstander.reports.models import ReceiptFailureWindow
 from upstander.intake.tests.conftest import come_back
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.test import Client
 
 from upstander.cases import actions
-from upstander.intake.models import ReporterRequest
+from upstander.reports.models import ReporterRequest
 from upstander.intake.tests.conftest import come_back, report_for
 from upstander.intake.timeline import build
 
