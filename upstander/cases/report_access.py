@@ -71,8 +71,8 @@ def open_report_for(actor: User, public_id: str | uuid.UUID, org_private_key: by
     """Decrypt a report with the organisation key unlocked in the actor's session; the read is audited.
     Raises sealing.KeyUnavailable when the session holds no key that opens it."""
     from upstander.intake import sealing
-    from upstander.reports.models import Attachment
     from upstander.intake.reports import attachment_name
+    from upstander.reports.models import Attachment
 
     report = get_report_for(actor, public_id)
     data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)

@@ -18,10 +18,10 @@ from upstander.cases.models import Message, Report
 from upstander.cases.report_access import get_report_for
 from upstander.cases.triage import do_screen_narrative
 from upstander.intake import sealing
-from upstander.reports.choices import Consent
-from upstander.reports.models import ListeningCircleDisclosure
 from upstander.intake.receipts import ReceiptKey
 from upstander.intake.reports import ReportInput, create_report
+from upstander.reports.choices import Consent
+from upstander.reports.models import ListeningCircleDisclosure
 
 MAX_REPLY_CHARS = 20_000
 

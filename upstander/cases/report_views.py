@@ -23,10 +23,10 @@ from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode, R
 from upstander.cases.report_access import CONTENT_ROLES, get_report_for, open_report_for, visible_reports
 from upstander.cases.report_actions import do_record_disclosure, do_reply_to_reporter
 from upstander.intake import receipts, sealing, storage
-from upstander.reports.choices import Consent
-from upstander.reports.models import Attachment
 from upstander.intake.reports import Identity, ReportInput, Subject, attachment_key, attachment_name
 from upstander.lib.policy import category_choices, category_label
+from upstander.reports.choices import Consent
+from upstander.reports.models import Attachment
 
 REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
 

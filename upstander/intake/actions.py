@@ -14,14 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from upstander.audit.log import REPORTER_ROLE, Actor, record
-from upstander.reports.choices import MessageDirection
-from upstander.reports.models import Message, Report
 from upstander.cases.triage import do_screen_narrative
 from upstander.intake import drafts, sealing
-from upstander.reports.choices import RequestKind
-from upstander.reports.models import ReporterRequest
 from upstander.intake.receipts import ReceiptKey
 from upstander.intake.reports import ReportInput, StagedFile, attach, create_report
+from upstander.reports.choices import MessageDirection, RequestKind
+from upstander.reports.models import Message, Report, ReporterRequest
 
 MAX_MESSAGE_CHARS = 20_000
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from upstander.reports.choices import ReporterType, ReportingMode, Route
 from upstander.intake.drafts import DraftState
 from upstander.intake.forms import SUBJECT_ROWS, CheckForm, HowForm, WhatForm, YouForm
 from upstander.intake.reports import Identity, ReportInput, StagedFile, Subject
+from upstander.reports.choices import ReporterType, ReportingMode, Route
 
 FORM_PAGES = ("how", "about-you", "what")
 PAGE_TITLES = {

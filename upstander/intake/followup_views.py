@@ -16,8 +16,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.audit.log import Actor
-from upstander.reports.choices import MessageDirection
-from upstander.reports.models import Report
 from upstander.intake import drafts, receipts, sealing, throttle, timeline, visit
 from upstander.intake.actions import (
     do_add_information,
@@ -26,10 +24,11 @@ from upstander.intake.actions import (
     do_request_review,
 )
 from upstander.intake.forms import InformationForm, MessageForm, ReceiptForm, RetaliationForm, ReviewForm
-from upstander.reports.models import Attachment
 from upstander.intake.reports import attachment_name, discard_staged
 from upstander.intake.uploads import ReporterUploadHandler
 from upstander.intake.views import add_uploads
+from upstander.reports.choices import MessageDirection
+from upstander.reports.models import Attachment, Report
 
 NOT_RECOGNISED = "Receipt not recognised. Check the words and try again."
 SENT_TEXT = {

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.core.mail import send_mail
 
-from upstander.reports.models import Report
 from upstander.intake import sealing
-from upstander.reports.models import UpdateContact
 from upstander.intake.reports import UPDATE_EMAIL_PURPOSE
 from upstander.lib import crypto
+from upstander.reports.models import Report, UpdateContact
 
 SUBJECT = "There is an update"
 BODY = ("There is an update on the report you made. To read it, go to the reporting site, choose "

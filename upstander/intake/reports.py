@@ -11,13 +11,22 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from upstander.reports.choices import Channel, ReporterType, ReportingMode, Route
-from upstander.reports.models import Message, Report, ReporterLink, SealedKey, SubjectMention
 from upstander.intake import sealing, storage
 from upstander.intake.files import CheckedFile
-from upstander.reports.models import Attachment, Draft, PendingBlob, UpdateContact
 from upstander.lib import crypto
 from upstander.people.models import Person
+from upstander.reports.choices import Channel, ReporterType, ReportingMode, Route
+from upstander.reports.models import (
+    Attachment,
+    Draft,
+    Message,
+    PendingBlob,
+    Report,
+    ReporterLink,
+    SealedKey,
+    SubjectMention,
+    UpdateContact,
+)
 
 UPDATE_EMAIL_PURPOSE = b"update-email"
 

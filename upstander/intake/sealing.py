@@ -12,9 +12,9 @@ from uuid import UUID
 from django.conf import settings
 
 from upstander.accounts.models import Organisation, OrganisationKind
+from upstander.lib import crypto
 from upstander.reports.choices import Route
 from upstander.reports.models import Report, SealedKey
-from upstander.lib import crypto
 
 
 class KeyUnavailable(Exception):

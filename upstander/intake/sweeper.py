@@ -18,8 +18,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from upstander.intake import drafts, storage
-from upstander.reports.models import Attachment, PendingBlob, ReceiptFailureWindow
 from upstander.intake.throttle import window_start
+from upstander.reports.models import Attachment, PendingBlob, ReceiptFailureWindow
 
 
 @dataclass

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from upstander.cases import clocks, workflow
 from upstander.cases.models import Decision, StageEvent
-from upstander.reports.models import Report
 from upstander.lib import policy
+from upstander.reports.models import Report
 
 FALLBACK_TEXT = {
     "received": "We have received your report.",

@@ -13,9 +13,9 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from upstander.reports.models import Report
 from upstander.intake import sealing
 from upstander.lib import crypto
+from upstander.reports.models import Report
 
 COOKIE = "upstander_visit"
 VISIT_IDLE_SECONDS = 30 * 60

@@ -14,8 +14,8 @@ from pypdf import PdfReader, PdfWriter
 
 from upstander.intake import files
 from upstander.intake.files import FileRefused
-from upstander.reports.models import Attachment
 from upstander.intake.tests.conftest import Answers, Journey, report_for
+from upstander.reports.models import Attachment
 
 
 def jpeg_with_exif(size=(40, 30), orientation: int | None = None) -> bytes:

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from upstander.accounts.models import Organisation
 from upstander.audit.models import AuditEvent
-from upstander.reports.models import Report, ReporterLink, SealedKey
 from upstander.cases.report_actions import do_reply_to_reporter
 from upstander.intake import sealing
-from upstander.reports.models import Draft, ReporterRequest, UpdateContact
 from upstander.intake.tests.conftest import Answers, Journey, come_back, report_for
 from upstander.lib import crypto
+from upstander.reports.models import Draft, Report, ReporterLink, ReporterRequest, SealedKey, UpdateContact
 
 
 def _force_key(cast, report):

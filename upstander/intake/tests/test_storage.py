@@ -11,11 +11,11 @@ from django.db import transaction
 from upstander.audit.log import Actor
 from upstander.intake import files, storage
 from upstander.intake.actions import do_add_information
-from upstander.reports.models import Attachment, PendingBlob
 from upstander.intake.reports import stage_file
 from upstander.intake.sweeper import sweep
 from upstander.intake.tests.conftest import report_for
 from upstander.lib import crypto
+from upstander.reports.models import Attachment, PendingBlob
 
 
 def test_blobs_are_encrypted_in_chunks_that_cannot_be_truncated_or_swapped(db, settings):
@@ -82,8 +82,8 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast):
     from django.test import Client
     from django.utils import timezone
 
-    from upstander.reports.models import Draft
     from upstander.intake.tests.conftest import Answers, Journey
+    from upstander.reports.models import Draft
 
     journey = Journey(Client(), Answers())
     journey.how()

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
 from upstander.intake import throttle
-from upstander.reports.models import ReceiptFailureWindow
 from upstander.intake.tests.conftest import come_back
+from upstander.reports.models import ReceiptFailureWindow
 
 
 def _wrong(receipt: str) -> str:

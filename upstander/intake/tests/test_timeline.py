@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.test import Client
 
 from upstander.cases import actions
-from upstander.reports.models import ReporterRequest
 from upstander.intake.tests.conftest import come_back, report_for
 from upstander.intake.timeline import build
+from upstander.reports.models import ReporterRequest
 
 
 def _status(receipt: str) -> str:
