@@ -94,8 +94,7 @@ def do_grant_key(*, actor: Actor, granter_key: bytes, user: User, password: str,
     if user.organisation is None:
         raise PermissionDenied("this role holds no organisation key")
     org = user.organisation
-    probe = crypto.seal(bytes(org.public_key), b"probe")
-    if crypto.unseal(granter_key, probe) != b"probe":
+    if not crypto.is_key_pair(bytes(org.public_key), granter_key):
         raise PermissionDenied("the granter's key is not this organisation's key")
     salt = crypto.new_salt()
     with transaction.atomic():

@@ -7,7 +7,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 
-from upstander.accounts.models import Organisation, OrganisationKind, Role, User
+from upstander.accounts.models import Role, User
 from upstander.cases import clocks
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, LinkStatus, Route
@@ -25,7 +25,7 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
-from upstander.lib import crypto
+from upstander.reports import sealing
 
 TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
@@ -101,12 +101,12 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
         raise Refused("Refused: this report was released already.")
     with atomic():
         reasons = require_reasons(reasons, "release a report to the force")
-        force = Organisation.objects.get(kind=OrganisationKind.FORCE)
+        force = sealing.force()
         report.released_on = clocks.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():
-            SealedKey.objects.create(report=report, organisation=force, sealed=crypto.seal(bytes(force.public_key), data_key))
+            sealing.seal_data_key(report, force, data_key).save()
         if report.case_id:
             Case.objects.filter(pk=report.case_id).update(handling_org=force)
         record(actor, "report.release", report, reason=reasons)

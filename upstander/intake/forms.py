@@ -9,10 +9,10 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from upstander.intake.actions import MAX_MESSAGE_CHARS
 from upstander.lib.policy import category_choices
 from upstander.people.choices import Ethnicity, Sex
 from upstander.reports.choices import ReporterRole, ReporterType, ReportingMode
+from upstander.reports.messages import MAX_MESSAGE_CHARS
 
 MAX_NARRATIVE_CHARS = 20_000
 SUBJECT_ROWS = 3

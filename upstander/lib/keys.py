@@ -78,3 +78,10 @@ def signing_private_key() -> bytes:
 
 def signing_public_key(path: Path | None = None) -> bytes:
     return crypto.unb64(Path(path or signing_public_path()).read_text().strip())
+
+
+def installation_key(purpose: bytes) -> bytes:
+    """A symmetric key the server itself holds, for one purpose, derived from the installation secret
+    (keys/receipt-pepper) through lib/crypto. Used only where the server must act without anyone's key — the
+    reporter's visit cookie (intake/visit.py) — never for report content, which is under each report's data key."""
+    return crypto.derive_subkey(receipt_pepper(), b"installation:" + purpose)

@@ -163,17 +163,6 @@ class ReporterRequest(models.Model):
         db_table = "intake_reporterrequest"
 
 
-class UpdateContact(models.Model):
-    """A named reporter's opt-in: an email saying only "there is an update". The address is encrypted under a
-    server key (the server must send the email without anyone's key); nothing else is ever emailed."""
-
-    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="update_contact")
-    email_ct = models.BinaryField()
-
-    class Meta:
-        db_table = "intake_updatecontact"
-
-
 class ListeningCircleDisclosure(models.Model):
     """What a listening-circle facilitator recorded beside the report: the session day and the discloser's consent."""
 

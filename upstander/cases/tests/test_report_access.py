@@ -9,8 +9,8 @@ from django.test import Client
 from upstander.accounts.models import Organisation
 from upstander.cases.report_access import get_report_for, visible_reports
 from upstander.cases.triage import do_release_report
-from upstander.intake import sealing
-from upstander.intake.tests.conftest import Answers, Journey, report_for
+from upstander.reports import sealing
+from upstander.testing.journeys import Answers, Journey, report_for
 
 PERSONAS = ("handler_a", "handler_b", "supervisor", "facilitator", "custodian", "overseer", "analyst", "admin")
 

@@ -26,9 +26,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from upstander.audit.log import Actor, record
+from upstander.lib import clock
 from upstander.reports.models import ReceiptFailureWindow
 
 DEFAULT_WINDOW_MINUTES = 10
@@ -44,7 +44,7 @@ def budget() -> int:
 
 
 def window_start(now: datetime | None = None) -> datetime:
-    now = now or timezone.now()
+    now = now or clock.now()
     minutes = window_minutes()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     elapsed = int((now - midnight).total_seconds() // 60)
@@ -69,7 +69,7 @@ def charge(now: datetime | None = None) -> Charge:
             if row.attempts == budget():
                 # Audited once per spent window (as a reporter-side event: the day only), not once per guess.
                 ReceiptFailureWindow.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
-                record(Actor.reporter(), "receipt.budget_spent", object_type="intake.receiptfailurewindow",
+                record(Actor.reporter(), "receipt.budget_spent", object_type="reports.receiptfailurewindow",
                        object_id="global", reason=f"{budget()} receipt attempts in {window_minutes()} minutes")
             return Charge(False, start, retry_after)
         ReceiptFailureWindow.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)

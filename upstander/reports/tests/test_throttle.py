@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
-from upstander.intake import throttle
-from upstander.intake.tests.conftest import come_back
+from upstander.reports import throttle
 from upstander.reports.models import ReceiptFailureWindow
+from upstander.testing.journeys import come_back
 
 
 def _wrong(receipt: str) -> str:
