@@ -13,7 +13,7 @@ from upstander.audit.log import record
 from upstander.cases import clocks
 from upstander.cases.report_access import get_report_for
 from upstander.lib import clock
-from upstander.reports import sealing
+from upstander.reports import pins, sealing
 from upstander.reports.choices import Channel, Consent, MessageDirection
 from upstander.reports.creation import ReportInput, receive_report
 from upstander.reports.messages import MAX_MESSAGE_CHARS, add_message
@@ -47,12 +47,13 @@ def do_reply_to_reporter(*, actor: User, report: Report, data_key: bytes, body: 
 def do_record_disclosure(*, actor: User, data: ReportInput, session_on: date, consent: str,
                          receipt_key: ReceiptKey | None = None) -> Report:
     """One disclosure made in a listening circle becomes its own report, sealed like any other, with the
-    discloser's chosen mode and consent. Nothing said in a circle is left unrecorded."""
+    discloser's chosen mode and consent. Nothing said in a circle is left unrecorded. Raises
+    pins.RecipientKeyRefused, with nothing stored, when an organisation key on record is not the pinned one."""
     if actor.role != Role.FACILITATOR:
         raise PermissionDenied("only a listening-circle facilitator records disclosures")
     if session_on > clock.today():
         raise ValueError("the session cannot be in the future")
-    with transaction.atomic():
+    with pins.alerting_on_refusal(), transaction.atomic():
         report = receive_report(data, actor=actor, action="report.disclosure_recorded",
                                 reason=f"mode {data.mode}; consent {consent}",
                                 receipt=(receipt_key.key, receipt_key.lookup) if receipt_key else None,

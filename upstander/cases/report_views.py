@@ -30,6 +30,7 @@ from upstander.reports import receipts, sealing
 from upstander.reports.attachments import FileUnavailable
 from upstander.reports.choices import Consent, ReporterRole, ReporterType, ReportingMode, Route
 from upstander.reports.creation import Identity, ReportInput, Subject
+from upstander.reports.pins import RecipientKeyRefused
 
 REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
 
@@ -177,7 +178,11 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
                       status=200 if request.method == "GET" else 400)
     receipt = receipts.new_receipt() if form.cleaned_data["give_receipt"] else None
     key = receipts.derive(receipt) if receipt else None
-    report = do_record_disclosure(actor=_user(request), data=form.report_input(),
-                                  session_on=form.cleaned_data["session_on"], consent=form.cleaned_data["consent"],
-                                  receipt_key=key)
+    try:
+        report = do_record_disclosure(actor=_user(request), data=form.report_input(),
+                                      session_on=form.cleaned_data["session_on"], consent=form.cleaned_data["consent"],
+                                      receipt_key=key)
+    except RecipientKeyRefused as refused:  # nothing was stored; the overseer is alerted
+        form.add_error(None, str(refused))
+        return render(request, "cases/report_disclosure.html", {"form": form}, status=503)
     return render(request, "cases/report_disclosure_done.html", {"report": report, "receipt": receipt})

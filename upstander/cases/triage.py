@@ -25,7 +25,7 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
-from upstander.reports import sealing
+from upstander.reports import pins, sealing
 
 TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
@@ -99,7 +99,7 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
         raise Refused("Refused: this report is on the force route already.")
     if report.released_on:
         raise Refused("Refused: this report was released already.")
-    with atomic():
+    with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
         force = sealing.force()
         report.released_on = clocks.today()

@@ -17,7 +17,7 @@ from django.db import transaction
 from upstander.audit.log import REPORTER_ROLE, Actor, record
 from upstander.intake import drafts
 from upstander.intake.timeline import review_window
-from upstander.reports import sealing
+from upstander.reports import pins, sealing
 from upstander.reports.attachments import StagedFile
 from upstander.reports.choices import Channel, MessageDirection, RequestKind
 from upstander.reports.creation import ReportInput, receive_report, route_of
@@ -41,9 +41,12 @@ class Submitted:
 def do_submit_report(*, actor: Actor, draft: drafts.OpenDraft, data: ReportInput, files: list[StagedFile],
                      receipt: str, receipt_key: ReceiptKey) -> Submitted:
     """Create the report once per draft. A repeated POST (double click, reload, a retry after a lost response)
-    finds the draft already submitted and gets the receipt that was issued, not a second report."""
+    finds the draft already submitted and gets the receipt that was issued, not a second report.
+
+    Raises pins.RecipientKeyRefused, with nothing stored, when an organisation key on record is not the pinned one
+    (the overseer is alerted): the report is never sealed to a swapped key."""
     _require_reporter(actor)
-    with transaction.atomic():
+    with pins.alerting_on_refusal(), transaction.atomic():
         current = drafts.load_for_update(draft)
         if current is None:
             raise PermissionDenied("the draft has expired")

@@ -25,6 +25,7 @@ from upstander.lib.policy import category_label
 from upstander.reports import receipts
 from upstander.reports.attachments import StagedFile, discard_staged, stage_file
 from upstander.reports.files import MAX_FILES_PER_REPORT, FileRefused, check
+from upstander.reports.pins import RecipientKeyRefused
 
 REFUSAL_TEXT = {
     "too_large": "“{name}” is larger than the size limit. Send a smaller file, or split it.",
@@ -185,6 +186,9 @@ def check_page(request: HttpRequest) -> HttpResponse:
     data, files = answers.report_input(draft.state)
     receipt = receipts.new_receipt()
     key = receipts.derive(receipt)  # Argon2id: before the transaction, so no lock is held while it runs
-    submitted = do_submit_report(actor=Actor.reporter(), draft=draft, data=data, files=files, receipt=receipt,
-                                 receipt_key=key)
+    try:
+        submitted = do_submit_report(actor=Actor.reporter(), draft=draft, data=data, files=files, receipt=receipt,
+                                     receipt_key=key)
+    except RecipientKeyRefused:
+        return _render(request, "not_stored.html", {}, status=503)  # nothing was stored; the overseer is alerted
     return _receipt_response(request, submitted.receipt)

@@ -177,6 +177,10 @@ def new_signing_key() -> KeyPair:
     return KeyPair(public=bytes(sk.verify_key), private=bytes(sk))
 
 
+def signing_public_of(private_key: bytes) -> bytes:
+    return bytes(SigningKey(private_key).verify_key)
+
+
 def sign(private_key: bytes, message: bytes) -> bytes:
     return SigningKey(private_key).sign(message).signature
 

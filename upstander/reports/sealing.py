@@ -21,6 +21,7 @@ from uuid import UUID
 from upstander.accounts.models import Organisation, OrganisationKind
 from upstander.lib import crypto
 from upstander.lib.keys import installation_key
+from upstander.reports import pins
 from upstander.reports.choices import Route
 from upstander.reports.models import Attachment, Message, Report, SealedKey
 
@@ -88,8 +89,16 @@ def custodians() -> Organisation:
 
 
 def seal_data_key(report: Report, organisation: Organisation, data_key: bytes) -> SealedKey:
-    """Seal the report's data key to one organisation (unsaved row: the caller saves it in its transaction)."""
-    return SealedKey(report=report, organisation=organisation, sealed=crypto.seal(bytes(organisation.public_key), data_key))
+    """Seal the report's data key to one organisation's pinned key (unsaved row: the caller saves it in its
+    transaction). Raises pins.RecipientKeyRefused for a key that is not the pinned one."""
+    return SealedKey(report=report, organisation=organisation,
+                     sealed=crypto.seal(pins.verified_public_key(organisation), data_key))
+
+
+def reseal(sealed: bytes, old_private_key: bytes, new_public_key: bytes) -> bytes:
+    """Something sealed to an organisation's old key, sealed to its new one (key rotation, reports/rotation.py).
+    Raises crypto.CryptoError when the old key does not open it."""
+    return crypto.seal(new_public_key, crypto.unseal(old_private_key, bytes(sealed)))
 
 
 # --- opening a report's data key ---------------------------------------------------------------------------------
@@ -161,7 +170,7 @@ def decrypt_identity(data_key: bytes, report: Report) -> dict | None:
 
 def seal_identity(identity: dict) -> bytes:
     """A confidential reporter's identity: sealed to the identity custodians only, never under the data key."""
-    return crypto.seal(bytes(custodians().public_key), json.dumps(identity).encode())
+    return crypto.seal(pins.verified_public_key(custodians()), json.dumps(identity).encode())
 
 
 def open_sealed_identity(report: Report, custodians_key: bytes) -> bytes:
