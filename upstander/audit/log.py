@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x75707374  # "upst"
@@ -75,7 +75,7 @@ def record(actor, action: str, obj=None, *, reason: str = "", object_type: str =
         object_id = object_id or str(getattr(obj, "public_id", None) or getattr(obj, "code", None) or obj.pk)
     when = at or timezone.now()
     if who.role == REPORTER_ROLE:
-        when = when.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        when = clock.start_of_day(clock.local_date(when))  # the reporter's day only, in the profile's time zone
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()

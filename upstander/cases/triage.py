@@ -4,10 +4,12 @@ released by the overseer to the force. Also the free-text safety net and linking
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
 from upstander.accounts.models import Role, User
+from upstander.audit.log import REPORTER_ROLE, actor_of
 from upstander.cases import clocks
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, LinkStatus, Route
@@ -25,6 +27,7 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
+from upstander.lib import clock
 from upstander.reports import pins, sealing
 
 TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
@@ -119,6 +122,14 @@ def _safety_net():
     return safety_net
 
 
+def _flag_time(actor) -> datetime:
+    """When a flag was raised: for a flag raised on the reporter's submission, the start of the day only, like
+    everything else a reporter does (DESIGN.md rule 6); for staff, the moment."""
+    if actor_of(actor).role == REPORTER_ROLE:
+        return start_of_day(clock.today())
+    return now()
+
+
 def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     """Run the free-text safety net over a report's narrative. Flags more serious than the categories the reporter
     chose are kept on the report (and its case), for a handler to resolve with reasons. Returns the new flags.
@@ -131,7 +142,7 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     with atomic():
         known = set(Flag.objects.filter(report=report).values_list("flag", flat=True))
         new = [f for f in serious if f not in known]
-        stamp = now()
+        stamp = _flag_time(actor)
         Flag.objects.bulk_create([
             Flag(case_id=report.case_id, report=report, flag=f, categories=list(report.categories or []), raised_at=stamp,
                  raised_by=label(actor)) for f in new])
