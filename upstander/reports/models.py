@@ -176,8 +176,9 @@ class ListeningCircleDisclosure(models.Model):
 
 # --- the reporter side's working state -------------------------------------------------------------------------
 # Not records: never audited (auditing them would itself keep a trail of a reporter's activity), swept by
-# reports/sweeper.py. Their logic is the reporter side's (intake/drafts.py, intake/throttle.py); they live here so
-# that the one sweeper, which `upstander tick` runs, can clean them without the staff side importing intake.
+# reports/sweeper.py. Drafts are the reporter side's (intake/drafts.py), the budget the core's (reports/throttle.py);
+# they live here so that the one sweeper, which `upstander tick` runs, can clean them without the staff side
+# importing intake.
 
 
 class Draft(models.Model):
@@ -207,7 +208,7 @@ class PendingBlob(models.Model):
 
 
 class ReceiptFailureWindow(models.Model):
-    """Global budget of receipt attempts per fixed window (intake/throttle.py). Linked to nothing and to no one."""
+    """Global budget of receipt attempts per fixed window (reports/throttle.py). Linked to nothing and to no one."""
 
     window_start = models.DateTimeField(unique=True)
     attempts = models.PositiveIntegerField(default=0)

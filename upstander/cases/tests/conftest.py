@@ -83,7 +83,7 @@ class NewReport:
 
 @pytest.fixture
 def make_report(cast):
-    """Submit a report the way the reporter side does (intake.reports.create_report, audited as the reporter)."""
+    """Submit a report the way the reporter side does (reports.creation.create_report, audited as the reporter)."""
 
     def make(narrative: str = "My sergeant shouts at me in front of the team every shift.", *,
              categories: tuple[str, ...] = ("bullying",), subjects=(("Derek Dyer", "1004", "North Borough"),),
