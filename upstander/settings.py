@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "upstander.audit",
     "upstander.accounts",
     "upstander.people",
+    "upstander.reports",
     "upstander.cases",
     "upstander.intake",
     "upstander.safeguarding",

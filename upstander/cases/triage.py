@@ -4,11 +4,13 @@ released by the overseer to the force. Also the free-text safety net and linking
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from upstander.accounts.models import Organisation, OrganisationKind, Role, User
+from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
+from upstander.audit.log import REPORTER_ROLE, actor_of
 from upstander.cases import clocks, workflow
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
@@ -24,7 +26,8 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
-from upstander.lib import crypto
+from upstander.lib import clock
+from upstander.reports import pins, sealing
 
 TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
@@ -98,14 +101,14 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
         raise Refused("Refused: this report is on the force route already.")
     if report.released_on:
         raise Refused("Refused: this report was released already.")
-    with atomic():
+    with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
-        force = Organisation.objects.get(kind=OrganisationKind.FORCE)
+        force = sealing.force()
         report.released_on = clocks.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():
-            SealedKey.objects.create(report=report, organisation=force, sealed=crypto.seal(bytes(force.public_key), data_key))
+            sealing.seal_data_key(report, force, data_key).save()
         if report.case_id:
             Case.objects.filter(pk=report.case_id).update(handling_org=force)
         record(actor, "report.release", report, reason=reasons)
@@ -116,6 +119,14 @@ def _safety_net():
     from upstander.cases import safety_net
 
     return safety_net
+
+
+def _flag_time(actor) -> datetime:
+    """When a flag was raised: for a flag raised on the reporter's submission, the start of the day only, like
+    everything else a reporter does (DESIGN.md rule 6); for staff, the moment."""
+    if actor_of(actor).role == REPORTER_ROLE:
+        return start_of_day(clock.today())
+    return now()
 
 
 def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
@@ -130,7 +141,7 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     with atomic():
         known = set(Flag.objects.filter(report=report).values_list("flag", flat=True))
         new = [f for f in serious if f not in known]
-        stamp = now()
+        stamp = _flag_time(actor)
         Flag.objects.bulk_create([
             Flag(case_id=report.case_id, report=report, flag=f, categories=list(report.categories or []), raised_at=stamp,
                  raised_by=label(actor)) for f in new])

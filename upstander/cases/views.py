@@ -28,6 +28,7 @@ from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
 from upstander.cases.triage import search_roster
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
+from upstander.reports import sealing
 
 CASE_ROLES = CASE_CONTENT_ROLES
 
@@ -88,7 +89,6 @@ def _narrative(request, report) -> str | None:
     """The report's narrative, opened with the organisation key in the session (an audited read) so the safety net
     can screen it; None when this session holds no key for it."""
     from upstander.cases.report_access import open_report_for
-    from upstander.intake import sealing
 
     try:
         return open_report_for(request.user, report.public_id, session_keys.load(request)).narrative
@@ -134,8 +134,6 @@ def triage_add(request: HttpRequest, public_id) -> HttpResponse:
 @staff_view((Role.OVERSEER,))
 @require_POST
 def triage_release(request: HttpRequest, public_id) -> HttpResponse:
-    from upstander.intake import sealing
-
     report = get_report_for_triage(request.user, public_id)  # type: ignore[arg-type]
     form = forms.RequiredReasonsForm(request.POST)
     if not form.is_valid():
@@ -180,8 +178,6 @@ def _user(username: str) -> User:
 
 
 def _data_key(request, case: Case) -> bytes:
-    from upstander.intake import sealing
-
     report = statement_report(case)
     if report is None:
         raise ValidationError("The case has no report.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from upstander.cases.choices import ReporterType, ReportingMode, Route
 from upstander.intake.drafts import DraftState
 from upstander.intake.forms import SUBJECT_ROWS, CheckForm, HowForm, WhatForm, YouForm
-from upstander.intake.reports import Identity, ReportInput, StagedFile, Subject
+from upstander.reports.attachments import StagedFile
+from upstander.reports.choices import ReporterType, ReportingMode, Route
+from upstander.reports.creation import Identity, ReportInput, Subject
 
 FORM_PAGES = ("how", "about-you", "what")
 PAGE_TITLES = {

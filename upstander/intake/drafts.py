@@ -22,8 +22,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from upstander.intake.models import Draft
 from upstander.lib import crypto
+from upstander.reports.models import Draft
 
 COOKIE = "upstander_draft"
 DRAFT_IDLE = timedelta(hours=2)

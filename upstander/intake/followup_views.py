@@ -16,9 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.audit.log import Actor
-from upstander.cases.choices import MessageDirection
-from upstander.cases.models import Report
-from upstander.intake import drafts, receipts, sealing, throttle, timeline, visit
+from upstander.intake import drafts, timeline, visit
 from upstander.intake.actions import (
     do_add_information,
     do_add_reporter_message,
@@ -26,10 +24,13 @@ from upstander.intake.actions import (
     do_request_review,
 )
 from upstander.intake.forms import InformationForm, MessageForm, ReceiptForm, RetaliationForm, ReviewForm
-from upstander.intake.models import Attachment
-from upstander.intake.reports import attachment_name, discard_staged
 from upstander.intake.uploads import ReporterUploadHandler
 from upstander.intake.views import add_uploads
+from upstander.reports import receipts, sealing, throttle
+from upstander.reports.attachments import discard_staged
+from upstander.reports.choices import MessageDirection
+from upstander.reports.models import Attachment, Report
+from upstander.reports.sealing import attachment_name
 
 NOT_RECOGNISED = "Receipt not recognised. Check the words and try again."
 SENT_TEXT = {

@@ -9,10 +9,10 @@ from typing import cast
 from django import forms
 from django.utils import timezone
 
-from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode
 from upstander.lib.limits import MAX_TEXT_CHARS
 from upstander.lib.policy import category_choices
 from upstander.people.choices import Ethnicity, Sex
+from upstander.reports.choices import ReporterRole, ReporterType, ReportingMode
 
 SUBJECT_ROWS = 3
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "I'm not sure")]

@@ -16,14 +16,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from upstander.audit.log import Actor
-from upstander.intake import answers, drafts, receipts
+from upstander.intake import answers, drafts
 from upstander.intake.actions import do_submit_report
-from upstander.intake.files import MAX_FILES_PER_REPORT, FileRefused, check
 from upstander.intake.forms import FilesForm
-from upstander.intake.reports import StagedFile, discard_staged, stage_file
-from upstander.intake.timeline import DEFAULT_ACKNOWLEDGE_DAYS, _clock_days
 from upstander.intake.uploads import ReporterUploadHandler
+from upstander.lib.clock import clock_spec
 from upstander.lib.policy import category_label
+from upstander.reports import receipts
+from upstander.reports.attachments import StagedFile, discard_staged, stage_file
+from upstander.reports.files import MAX_FILES_PER_REPORT, FileRefused, check
+from upstander.reports.pins import RecipientKeyRefused
 
 REFUSAL_TEXT = {
     "too_large": "“{name}” is larger than the size limit. Send a smaller file, or split it.",
@@ -152,7 +154,7 @@ def _summary(state: drafts.DraftState) -> dict:
 
 
 def _receipt_response(request: HttpRequest, receipt: str) -> HttpResponse:
-    days = _clock_days("acknowledge", DEFAULT_ACKNOWLEDGE_DAYS)
+    days = clock_spec("acknowledge")["period"]["days"]
     return _render(request, "receipt.html", {"receipt": receipt, "acknowledge_days": days})
 
 
@@ -184,6 +186,9 @@ def check_page(request: HttpRequest) -> HttpResponse:
     data, files = answers.report_input(draft.state)
     receipt = receipts.new_receipt()
     key = receipts.derive(receipt)  # Argon2id: before the transaction, so no lock is held while it runs
-    submitted = do_submit_report(actor=Actor.reporter(), draft=draft, data=data, files=files, receipt=receipt,
-                                 receipt_key=key)
+    try:
+        submitted = do_submit_report(actor=Actor.reporter(), draft=draft, data=data, files=files, receipt=receipt,
+                                     receipt_key=key)
+    except RecipientKeyRefused:
+        return _render(request, "not_stored.html", {}, status=503)  # nothing was stored; the overseer is alerted
     return _receipt_response(request, submitted.receipt)

@@ -10,8 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from upstander.cases.models import Message
-from upstander.intake.models import Attachment
+from upstander.reports.models import Attachment, Message
 from upstander.testing.fixtures import current_code
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from upstander.intake.tests.conftest import come_back, report_for
+from upstander.testing.journeys import come_back, report_for
 
 CANARIES = {
     "narrative": "CANARY narrative aubergine-7731",

@@ -12,10 +12,10 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from upstander.intake import files
-from upstander.intake.files import FileRefused
-from upstander.intake.models import Attachment
-from upstander.intake.tests.conftest import Answers, Journey, report_for
+from upstander.reports import files
+from upstander.reports.files import FileRefused
+from upstander.reports.models import Attachment
+from upstander.testing.journeys import Answers, Journey, report_for
 
 
 def jpeg_with_exif(size=(40, 30), orientation: int | None = None) -> bytes:
