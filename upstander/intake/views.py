@@ -8,10 +8,13 @@ session, log nothing, and every response is `no-store` so nothing lingers in a s
 from __future__ import annotations
 
 import uuid
+from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -25,12 +28,35 @@ from upstander.intake.reports import StagedFile, discard_staged, stage_file
 from upstander.intake.timeline import DEFAULT_ACKNOWLEDGE_DAYS, _clock_days
 from upstander.intake.uploads import ReporterUploadHandler
 from upstander.lib import clock
+from upstander.lib.middleware import CONTENT_SECURITY_POLICY
 
 REFUSAL_TEXT = {
     "too_large": "“{name}” is larger than the size limit. Send a smaller file, or split it.",
     "too_many": "“{name}” was not added: you can add up to 5 files at a time. Add it on its own.",
 }
 CODE_NOT_RECOGNISED = "Code not recognised. Check the words and try again."
+
+
+def reporter_csp() -> str:
+    """The site's policy, with the quick exit's site added to form-action: without JavaScript, "Leave this site
+    quickly" is a form whose answer redirects there, and browsers apply form-action to the redirect too."""
+    exit_url = urlsplit(settings.QUICK_EXIT_URL)
+    origin = f"{exit_url.scheme}://{exit_url.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
+
+
+def reporter_page(view):
+    """Every reporter URL: never stored by the browser or a proxy (Cache-Control: no-store, so Back after leaving
+    asks the server again, which has forgotten the reporter), and the reporter side's CSP."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Content-Security-Policy"] = reporter_csp()
+        return response
+
+    return wrapped
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
