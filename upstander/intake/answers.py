@@ -21,7 +21,6 @@ from upstander.cases.choices import ReporterType, ReportingMode, Route
 from upstander.intake import forms as f
 from upstander.intake.drafts import DraftState
 from upstander.intake.reports import Identity, ReportInput, StagedFile, Subject
-from upstander.lib.policy import category_label
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ def _answer(state: DraftState, page: str, name: str, *, empty: str = "Not given"
     if isinstance(value, list):
         return [_choice(form, name, v) for v in value] or [empty]
     if name in form.fields and hasattr(form.fields[name], "choices"):
-        return [_choice(form, name, value) or empty]
+        return [_choice(form, name, str(value or "")) or empty]
     return [str(value).strip()] if value not in (None, "") else [empty]
 
 
@@ -252,6 +251,3 @@ def check_rows(state: DraftState) -> list[Row]:
                  "your ethnic group")]
     return rows
 
-
-def category_names(state: DraftState) -> list[str]:
-    return [category_label(c) for c in _cleaned("about", state).get("categories", [])]

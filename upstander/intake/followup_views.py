@@ -71,7 +71,7 @@ def return_page(request: HttpRequest) -> HttpResponse:
 
 # What the reporter sees above a message they sent with one of the status page's forms, so a retaliation report
 # never looks like any other message (the staff side reads the same ReporterRequest kind).
-REQUEST_LABELS = {
+REQUEST_LABELS: dict[str, str] = {
     RequestKind.RETALIATION: "You reported retaliation",
     RequestKind.INFORMATION: "You added information",
     RequestKind.REVIEW: "You asked for a review of the outcome",
@@ -212,7 +212,7 @@ def _forget(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 @never_cache
 @require_POST
 def quick_exit(request: HttpRequest) -> HttpResponse:
-    response = redirect(settings.QUICK_EXIT_URL)
+    response = redirect(str(settings.QUICK_EXIT_URL))
     response.status_code = 303
     if request.headers.get("Sec-Fetch-Site", "same-origin") == "cross-site":
         return response

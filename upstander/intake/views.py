@@ -40,7 +40,7 @@ CODE_NOT_RECOGNISED = "Code not recognised. Check the words and try again."
 def reporter_csp() -> str:
     """The site's policy, with the quick exit's site added to form-action: without JavaScript, "Leave this site
     quickly" is a form whose answer redirects there, and browsers apply form-action to the redirect too."""
-    exit_url = urlsplit(settings.QUICK_EXIT_URL)
+    exit_url = urlsplit(str(settings.QUICK_EXIT_URL))
     origin = f"{exit_url.scheme}://{exit_url.netloc}"
     return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origin}")
 
