@@ -30,6 +30,19 @@ class ReporterForm(forms.Form):
     use_required_attribute = False  # see the module docstring
     choice_hints: dict[str, dict[str, str]] = {}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.no_autofill()
+
+    def no_autofill(self) -> None:
+        """Forms that add fields in their own __init__ call this again afterwards."""
+        # The browser must not remember what was typed: its autofill history would offer a reporter's name, an
+        # officer's name or a place to the next person at a shared computer, and "Leave this site quickly" cannot
+        # clear it (Clear-Site-Data does not reach autofill). This outweighs autocomplete tokens (WCAG 1.3.5) here.
+        for field in self.fields.values():
+            if isinstance(field.widget, (forms.TextInput, forms.EmailInput, forms.Textarea)):
+                field.widget.attrs.setdefault("autocomplete", "off")
+
 
 class HowForm(ReporterForm):
     mode = forms.ChoiceField(
@@ -71,24 +84,25 @@ class RouteForm(ReporterForm):
 
 class YouForm(ReporterForm):
     name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name"},
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+                           widget=forms.TextInput(attrs={"spellcheck": "false"}))
 
     def __init__(self, *args, mode: str, reporter_type: str, **kwargs):
         super().__init__(*args, **kwargs)
         if reporter_type == ReporterType.STAFF:
             self.fields["staff_number"] = forms.CharField(
                 label="Your warrant or staff number (optional)", max_length=32, required=False,
-                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                widget=forms.TextInput(attrs={"spellcheck": "false"}),
                 help_text="It lets the independent overseer watch for retaliation against you. The force does not "
                           "see it.")
         if mode == ReportingMode.NAMED:
             self.fields["email"] = forms.EmailField(
                 label="Email address (optional)", required=False, max_length=254,
-                widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                widget=forms.EmailInput(attrs={"spellcheck": "false"}),
                 help_text="Only if you want an email when there is an update. It will say only that there is an "
                           "update.", error_messages={"invalid": "Enter an email address like name@example.com"})
             self.fields["wants_update_email"] = forms.BooleanField(
                 label="Email me when there is an update", required=False)
+        self.no_autofill()
 
     def clean(self):
         data = super().clean()
@@ -177,6 +191,7 @@ class WhoForm(ReporterForm):
                                                                  max_length=64, required=False)
             self.fields[f"subject_{i}_unit"] = forms.CharField(label="Team, unit or station (optional)",
                                                                max_length=200, required=False)
+        self.no_autofill()
 
     def subject_rows(self):
         return [(i, self[f"subject_{i}_name"], self[f"subject_{i}_number"], self[f"subject_{i}_unit"])

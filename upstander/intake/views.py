@@ -147,7 +147,12 @@ def question_page(request: HttpRequest, page: str) -> HttpResponse:
 
 
 def _files_context(draft: drafts.OpenDraft, errors: list[str], changing: bool) -> dict:
-    return {"form": FilesForm(), "files": draft.state.files, "file_errors": errors,
+    form = FilesForm({}, {}) if errors else FilesForm()
+    if errors:  # shown at the file box as well as in the error summary, which links to it
+        form.full_clean()
+        for error in errors:
+            form.add_error("attachments", error)
+    return {"form": form, "files": draft.state.files, "file_errors": errors,
             "max_files": MAX_FILES_PER_REPORT, "upload_limit": settings.UPLOAD_MAX_BYTES,
             **_nav(draft.state, "files", changing)}
 

@@ -81,6 +81,12 @@ def _walk_and_check(page, base: str, axe: bool) -> str:
     for slug in ("files", "equality"):
         page.wait_for_url(f"{base}/report/new/{slug}")
         _sound(page, slug, axe=axe)
+        if slug == "files":  # a program is refused: the error state of the files page
+            page.get_by_label("Add files (optional)").set_input_files(
+                {"name": "tool.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00" + b"\x00" * 64})
+            page.get_by_role("button", name="Continue").click()
+            expect(page.locator("#error-summary")).to_be_visible()
+            _sound(page, "files (with errors)", axe=axe)
         page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/report/new/check")
     _sound(page, "check", axe=axe)

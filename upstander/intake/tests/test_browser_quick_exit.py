@@ -120,7 +120,7 @@ def _press_and_check(page, base: str, target: str, receipt: str, *, javascript: 
     if javascript and left != f"{base}/report/":  # the page left was replaced in the history, not kept
         assert page.url != left, f"Back returned to {left}"
     _shows_nothing_of_the_report(page, f"after Back from {target}", receipt)
-    for path in ("/report/status", "/report/new/what", "/report/new/check", "/report/new/about-you"):
+    for path in ("/report/status", "/report/new/what", "/report/new/check"):
         page.goto(f"{base}{path}")
         _shows_nothing_of_the_report(page, f"at {path} after leaving {target}", receipt)
 

@@ -85,6 +85,8 @@ def test_the_form_asks_one_question_per_page_without_the_browsers_own_validation
         forms = re.findall(r"<form[^>]*>", html)
         assert forms and all(" novalidate" in f for f in forms), (page, forms)
         assert not re.search(r"<(input|textarea|select)[^>]* required", html), page  # no browser bubbles
+        typed = re.findall(r'<(?:textarea|input type="(?:text|email)")[^>]*>', html)
+        assert all('autocomplete="off"' in t for t in typed), (page, typed)  # nothing left in autofill
         assert len(re.findall(r"<h1", html)) == 1, page
         assert re.search(r'class="quick-exit"', html)
     what = client.get("/report/new/what").content.decode()
