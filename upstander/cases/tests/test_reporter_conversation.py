@@ -30,14 +30,14 @@ def test_messages_go_both_ways_and_requests_are_recorded_in_the_clear(reporter, 
     assert "Which day of the week was it?" in page and "a question for you" in page
     assert "handler_a" not in page  # staff are not named to the reporter
 
-    assert visitor.post("/report/status/message", {"body": "It was a Tuesday."})["Location"] == "/report/status?sent=message"
-    assert visitor.post("/report/status/retaliation", {"body": "I was moved off the team."}).status_code == 302
-    assert visitor.post("/report/status/information", {"body": "He said it again."}).status_code == 302
+    assert visitor.post("/report/status/message", {"message-body": "It was a Tuesday."})["Location"] == "/report/status?sent=message"
+    assert visitor.post("/report/status/retaliation", {"retaliation-body": "I was moved off the team."}).status_code == 302
+    assert visitor.post("/report/status/information", {"information-body": "He said it again."}).status_code == 302
     page = visitor.get("/report/status?sent=message").content.decode()
     assert "It was a Tuesday." in page and "Your message was sent." in page
     assert sorted(ReporterRequest.objects.filter(report=report).values_list("kind", flat=True)) == [
         "information", "retaliation"]
-    assert visitor.post("/report/status/message", {"body": ""}).status_code == 400
+    assert visitor.post("/report/status/message", {"message-body": ""}).status_code == 400
     assert set(AuditEvent.objects.filter(role="reporter").values_list("action", flat=True)) >= {
         "report.submit", "report.reporter_message", "report.retaliation_reported", "report.information_added"}
 

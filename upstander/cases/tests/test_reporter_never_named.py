@@ -305,14 +305,14 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     walk.post("handler_a", f"/cases/reports/{open_report.public_id}/reply", {"body": "Thank you for telling us."})
     for journey in (confidential, anonymous):
         come_back(journey.client, journey.receipt)
-        journey.client.post("/report/status/message", {"body": "He was moved to my shift again."})
-        journey.client.post("/report/status/retaliation", {"body": "I was taken off the promotion list."})
+        journey.client.post("/report/status/message", {"message-body": "He was moved to my shift again."})
+        journey.client.post("/report/status/retaliation", {"retaliation-body": "I was taken off the promotion list."})
     _investigate_and_decide(walk, case, accounts)
     walk.act("handler_a", other, "record-assessment", {"reasons": ""})
     walk.act("handler_a", other, "close", {"reasons": "The reporter asked us to stop; recorded with reasons."})
     walk.sweep("investigated, decided and one closed", _urls(cast, roster))
 
-    confidential.client.post("/report/status/review", {"body": "A written warning is not enough for this."})
+    confidential.client.post("/report/status/review", {"review-body": "A written warning is not enough for this."})
     walk.act("handler_a", case, "open-review", {"reasons": ""})
     walk.act("supervisor", case, "review-decision", {"upheld": "no", "reasons": "The outcome was reasonable."})
     walk.act("handler_a", case, "close", {"reasons": "Review not upheld; nothing further."})

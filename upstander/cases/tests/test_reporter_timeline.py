@@ -48,12 +48,12 @@ def test_the_timeline_tells_the_reporter_each_step_and_the_next_deadline(reporte
                  "investigation", "Management action will be taken.", "You can ask for a review of the outcome until"):
         assert text in page, text
     assert "recording" not in page.lower().split("timeline", 1)[1].split("messages", 1)[0]  # no internal decisions
-    assert visitor.post("/report/status/review", {"body": "The outcome does not reflect what happened."}).status_code == 302
+    assert visitor.post("/report/status/review", {"review-body": "The outcome does not reflect what happened."}).status_code == 302
     assert ReporterRequest.objects.filter(report=report, kind="review").exists()
 
 
 def test_there_is_no_review_form_before_an_outcome(reporter):  # noqa: F811
     visitor = _status(reporter().receipt)
     assert "Ask for a review" not in visitor.get("/report/status").content.decode()
-    visitor.post("/report/status/review", {"body": "Please review."})
+    visitor.post("/report/status/review", {"review-body": "Please review."})
     assert not ReporterRequest.objects.filter(kind="review").exists()

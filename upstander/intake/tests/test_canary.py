@@ -68,7 +68,7 @@ def test_canary_phrases_appear_nowhere_in_the_clear(reporter, staff_client, sett
     visitor = Client()
     come_back(visitor, anonymous.receipt)
     assert CANARIES["reply"] in visitor.get("/report/status").content.decode()
-    visitor.post("/report/status/message", {"body": CANARIES["message"]})
+    visitor.post("/report/status/message", {"message-body": CANARIES["message"]})
 
     secrets = [c.encode() for c in CANARIES.values()] + [anonymous.receipt.encode(), confidential.receipt.encode()]
     where = {"database": _database_contents(), "data dir": _data_dir_contents(settings.DATA_DIR)}

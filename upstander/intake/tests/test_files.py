@@ -156,6 +156,7 @@ def test_an_oversized_file_is_refused_with_a_message_and_the_draft_is_kept(cast,
     assert "“recording.txt” is larger than the size limit" in page
     assert re.search(r"small\.txt", page)  # the file that fitted was kept
     assert "Kept safe while the file was refused." in client.get("/report/new/what").content.decode()
+    journey.equality()
     journey.check_token()
     journey.submit()
     assert [a.size for a in Attachment.objects.all()] == [len(b"a short note")]

@@ -14,7 +14,7 @@ def test_retaliation_reported_from_the_portal_joins_an_alert_the_overseer_sees(r
     report = report_for(journey.receipt)
     visitor = Client()
     come_back(visitor, journey.receipt)
-    assert visitor.post("/report/status/retaliation", {"body": "I was moved off the team."}).status_code == 302
+    assert visitor.post("/report/status/retaliation", {"retaliation-body": "I was moved off the team."}).status_code == 302
     alert = RetaliationAlert.objects.get(report=report)
     assert alert.reported_by_person
     claim = RetaliationClaim.objects.get(alert=alert)
