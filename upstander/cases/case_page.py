@@ -108,7 +108,7 @@ def decision_words(d: Decision) -> str:
     if d.kind == "review":
         return "Review upheld" if value == "upheld" else "Review not upheld"
     if d.kind == rules.REFERRAL_DECISION:
-        return f"Decision on referral: {dict(forms.ReferralDecisionForm.base_fields['decision'].choices).get(value, value)}"
+        return f"Decision on referral: {dict(forms.REFERRAL_DECISIONS).get(value, value.replace('_', ' '))}"
     return f"{d.kind.replace('_', ' ').capitalize()}: {value.replace('_', ' ')}"
 
 
@@ -158,17 +158,17 @@ def _steps(actor, case: Case, bound: dict, flagged: bool) -> list[dict]:
     where to fix it. A step to an open stage is the way forward; closing early is offered apart from it."""
     steps = []
     for action in workflow.actions_from(case.state):
-        verdict = may(actor, case, action)
-        if not verdict.allowed and not verdict.offer:
-            continue
         step = workflow.step(action, case.state)
-        target = workflow.stage_label(step.target) if step else ""
-        fix = ("flags", "Resolve the safety-net flag") if flagged and step and step.flag_blocks and not verdict.allowed \
-            else STEP_FIXES.get(action)
-        steps.append({"action": slug(action), "label": target, "why_not": verdict.reason, "fix": fix if not
-                      verdict.allowed else None, "form": _step_form(action, case, bound) if verdict.allowed else None,
-                      "button": STEP_FORMS[action][1] or f"Move to “{target}”",
-                      "forward": bool(step) and workflow.is_open(step.target)})
+        verdict = may(actor, case, action)
+        if step is None or (not verdict.allowed and not verdict.offer):
+            continue
+        target = workflow.stage_label(step.target)
+        fix = None
+        if not verdict.allowed:
+            fix = ("flags", "Resolve the safety-net flag") if flagged and step.flag_blocks else STEP_FIXES.get(action)
+        steps.append({"action": slug(action), "label": target, "why_not": verdict.reason, "fix": fix,
+                      "form": _step_form(action, case, bound) if verdict.allowed else None,
+                      "button": STEP_FORMS[action][1] or f"Move to “{target}”", "forward": workflow.is_open(step.target)})
     return steps
 
 

@@ -75,7 +75,8 @@ def owner_choices(actor) -> list[tuple[str, str]]:
     """The queue's owner filter: me, nobody, or a colleague by name (the value is their account name)."""
     users = User.objects.filter(is_active=True, role__in=CASE_CONTENT_ROLES).select_related("person")
     if getattr(actor, "role", None) != Role.OVERSEER:
-        users = users.filter(organisation_id=getattr(actor, "organisation_id", None))
+        organisation = getattr(actor, "organisation_id", None)
+        users = users.filter(organisation_id=organisation) if organisation is not None else users.none()
     people = [(u.username, staff_label(u)) for u in users.order_by("last_name", "first_name", "username")]
     return [*OWNER_CHOICES, *people]
 
@@ -206,11 +207,14 @@ class ReferForm(forms.Form):
     reference = forms.CharField(label="The independent body's reference", required=False, max_length=64)
 
 
+REFERRAL_DECISIONS = [
+    ("local_handling_permitted", "The force may handle it"), ("not_required", "Referral not required"),
+    ("referred_and_returned", "Referred and returned to the force")]
+
+
 class ReferralDecisionForm(forms.Form):
     allegation = forms.UUIDField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label="Decision", choices=[
-        ("local_handling_permitted", "The force may handle it"), ("not_required", "Referral not required"),
-        ("referred_and_returned", "Referred and returned to the force")])
+    decision = forms.ChoiceField(label="Decision", choices=REFERRAL_DECISIONS)
     reasons = _reasons(required=True)
 
 
