@@ -7,6 +7,8 @@ import secrets
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, Value, When
 
 from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
@@ -27,6 +29,7 @@ from upstander.cases.guards import (
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
 from upstander.lib import clock
+from upstander.people.models import Person
 from upstander.reports import pins, sealing
 
 TRIAGE_ROLES = CASE_CONTENT_ROLES
@@ -153,21 +156,66 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
 # Linking mentions to the roster, with its separation check, is cases/linking.py's; re-exported for cases.actions.
 from upstander.cases.linking import do_link_mention  # noqa: E402,F401
 
+# --- the roster search ---------------------------------------------------------------------------------------------
 
-def search_roster(query: str, limit: int = 20):
-    """Roster people by name, warrant or staff number, or unit (code or name)."""
-    from django.db.models import Q
+# Words of rank and title that people type before a name ("Sgt Daniel Smith", "PC D Smith", "DC Smith", "Ch Insp
+# Jones"): no one's name, so the roster search drops them. Each names the rank it stands for ("" for a title or a
+# word such as "Detective" that names none); people of that rank are listed first. "Ch"/"Chief" before a rank makes
+# it the chief rank. Kept here, beside the one search that uses them.
+RANK_WORDS: dict[str, str] = {
+    "pc": "Constable", "dc": "Constable", "wpc": "Constable", "cst": "Constable", "constable": "Constable",
+    "ps": "Sergeant", "ds": "Sergeant", "sgt": "Sergeant", "sarge": "Sergeant", "sergeant": "Sergeant",
+    "insp": "Inspector", "inspector": "Inspector", "di": "Inspector",
+    "ci": "Chief Inspector", "dci": "Chief Inspector",
+    "supt": "Superintendent", "superintendent": "Superintendent", "dsupt": "Superintendent",
+    "ch": "", "chief": "", "det": "", "detective": "", "pcso": "", "officer": "",
+    "mr": "", "mrs": "", "ms": "", "miss": "", "mx": "", "dr": "",
+}
+_CHIEF = {"Inspector": "Chief Inspector", "Superintendent": "Chief Superintendent"}
 
-    from upstander.people.models import Person
 
-    terms = [t for t in query.split() if t][:4]
+def split_rank_words(query: str) -> tuple[list[str], list[str]]:
+    """The search terms of `query` with rank and title words taken out, and the ranks those words named."""
+    terms, ranks, chief = [], [], False
+    for raw in query.split():
+        word = raw.strip(".,;:()\"'")
+        key = word.lower()
+        if not word:
+            continue
+        if key not in RANK_WORDS:
+            terms.append(word)
+            chief = False
+            continue
+        rank = RANK_WORDS[key]
+        if rank:
+            ranks.append(_CHIEF.get(rank, rank) if chief else rank)
+        chief = key in ("ch", "chief")
+    return terms, ranks
+
+
+def _term_filter(term: str) -> Q:
+    if any(c.isdigit() for c in term):
+        return Q(number__iexact=term)
+    if len(term) == 1:  # an initial: "PC D Smith"
+        return Q(given_name__istartswith=term) | Q(known_as__istartswith=term)
+    return (Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
+            | Q(unit__code__iexact=term) | Q(unit__name__icontains=term) | Q(team__name__icontains=term))
+
+
+def search_roster(query: str, limit: int = 20) -> list[Person]:
+    """Roster people by name, warrant or staff number, unit or team, ignoring ranks and titles ("Sgt Daniel Smith"
+    finds Daniel Smith, sergeants first). Serving people come before those who have left."""
+    terms, ranks = split_rank_words(query)
+    terms = terms[:4]
     if not terms:
-        return Person.objects.none()
-    people = Person.objects.select_related("unit")
+        return []
+    people = Person.objects.select_related("unit", "team")
     for term in terms:
-        people = people.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
-                               | Q(number__iexact=term) | Q(unit__code__iexact=term) | Q(unit__name__icontains=term))
-    return people.order_by("family_name", "given_name", "number")[:limit]
+        people = people.filter(_term_filter(term))
+    people = people.annotate(
+        rank_first=DbCase(When(rank__in=ranks, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        serving_first=DbCase(When(left_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    return list(people.order_by("rank_first", "serving_first", "family_name", "given_name", "number")[:limit])
 
 
 def validate_categories(categories: list[str]) -> None:
