@@ -8,7 +8,7 @@ transaction lock on PostgreSQL — so two writers can never read the same previo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
 
@@ -63,7 +63,7 @@ def record(actor, action: str, obj=None, *, reason: str = "", object_type: str =
         object_id = object_id or str(getattr(obj, "public_id", None) or getattr(obj, "code", None) or obj.pk)
     when = at or clock.now()
     if who.role == REPORTER_ROLE:
-        when = when.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        when = clock.start_of_day(clock.local_date(when))  # the reporter's day only, in the profile's time zone
     with transaction.atomic():
         lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()

@@ -13,8 +13,9 @@ from django.http import Http404
 
 from upstander.accounts.models import OrganisationKind, Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES, FORCE_CASE_ROLES
-from upstander.cases.choices import Route
-from upstander.cases.models import Assignment, Case, Report
+from upstander.cases.models import Assignment, Case
+from upstander.reports.models import Report
+from upstander.reports.visibility import case_released_to_force, force_reports
 
 
 def _is_user(actor) -> bool:
@@ -27,9 +28,8 @@ def _force_member(actor) -> bool:
 
 
 def released_filter() -> Q:
-    """Force route, or an independent-route matter the overseer has released."""
-    released = Report.objects.filter(case=OuterRef("pk"), released_on__isnull=False)
-    return Q(route=Route.FORCE) | Q(Exists(released))
+    """Force route, or an independent-route matter the overseer has released (the one rule: reports/visibility.py)."""
+    return case_released_to_force()
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
@@ -73,7 +73,7 @@ def inbox_reports(actor: User) -> QuerySet[Report]:
         return reports
     if not _force_member(actor):
         return reports.none()
-    return reports.filter(Q(route=Route.FORCE) | Q(released_on__isnull=False), handling_org=actor.organisation)
+    return reports.filter(force_reports(actor.organisation))
 
 
 def get_report_for_triage(actor: User, public_id) -> Report:

@@ -24,3 +24,7 @@ class CasesConfig(AppConfig):
         from upstander.cases.permissions import workflow_check  # models are ready only now
 
         checks.register(workflow_check, checks.Tags.compatibility)
+
+        # Subscribes the case workflow to the reports core's hooks (a new report is screened by the safety net; the
+        # reporter's timeline reads the case's clocks).
+        from upstander.cases import receivers  # noqa: F401

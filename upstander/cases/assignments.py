@@ -17,7 +17,9 @@ from upstander.cases import conflicts
 from upstander.cases.choices import AssignmentRole
 from upstander.cases.guards import Refused, atomic, check, label, may, now, record, require_reasons
 from upstander.cases.models import Assignment, Case, ConflictOverride, Flag, Report, Statement
-from upstander.lib import crypto
+from upstander.reports import sealing
+from upstander.reports.sealing import decrypt_statement as decrypt_statement  # re-exported for its callers
+from upstander.reports.sealing import encrypt_statement
 
 INDEPENDENT_ROLES = (AssignmentRole.ASSESSOR, AssignmentRole.INVESTIGATOR, AssignmentRole.DECISION_MAKER)
 
@@ -121,22 +123,9 @@ def do_resolve_flag(*, actor, flag: Flag, reasons: str) -> Flag:
 # --- the victim's account --------------------------------------------------------------------------------------
 
 
-def statement_context(case: Case, version: int) -> bytes:
-    return f"statement:{case.public_id}:{version}".encode()
-
-
 def statement_report(case: Case) -> Report | None:
     """The report whose data key statements are kept under: the case's first report."""
     return case.reports.order_by("received_on", "id").first()
-
-
-def encrypt_statement(data_key: bytes, case: Case, version: int, text: str) -> bytes:
-    return crypto.encrypt_text(data_key, text, context=statement_context(case, version))
-
-
-def decrypt_statement(data_key: bytes, statement: Statement) -> str:
-    """Raises crypto.CryptoError when the key is not the report's."""
-    return crypto.decrypt_text(data_key, bytes(statement.body_ct), context=statement_context(statement.case, statement.version))
 
 
 def do_record_statement(*, actor, case: Case, text: str, data_key: bytes, asked_again: bool = False,
@@ -164,8 +153,6 @@ def do_record_statement(*, actor, case: Case, text: str, data_key: bytes, asked_
 
 def _check_key(report: Report, data_key: bytes) -> None:
     """The key must be the report's own, or nobody holding the report's key could read the statement later."""
-    from upstander.intake import sealing
-
     try:
         sealing.check_data_key(report, data_key)
     except sealing.KeyUnavailable:

@@ -32,7 +32,7 @@ def tick(as_json: bool, on: str) -> None:
     except ValueError:
         raise click.BadParameter(f"{on!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None
     from upstander.custody.retention import purge_due
-    from upstander.intake.sweeper import sweep
+    from upstander.reports.sweeper import sweep
     from upstander.safeguarding.retaliation import run_retaliation_monitoring
 
     actor = Actor.system("tick")

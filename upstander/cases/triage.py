@@ -4,11 +4,15 @@ released by the overseer to the force. Also the free-text safety net and linking
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, Value, When
 
-from upstander.accounts.models import Organisation, OrganisationKind, Role, User
+from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
+from upstander.audit.log import REPORTER_ROLE, actor_of
 from upstander.cases import clocks, workflow
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
@@ -24,7 +28,9 @@ from upstander.cases.guards import (
     start_of_day,
 )
 from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
-from upstander.lib import crypto
+from upstander.lib import clock
+from upstander.people.models import Person
+from upstander.reports import pins, sealing
 
 TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
@@ -98,14 +104,14 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
         raise Refused("Refused: this report is on the force route already.")
     if report.released_on:
         raise Refused("Refused: this report was released already.")
-    with atomic():
+    with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
-        force = Organisation.objects.get(kind=OrganisationKind.FORCE)
+        force = sealing.force()
         report.released_on = clocks.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():
-            SealedKey.objects.create(report=report, organisation=force, sealed=crypto.seal(bytes(force.public_key), data_key))
+            sealing.seal_data_key(report, force, data_key).save()
         if report.case_id:
             Case.objects.filter(pk=report.case_id).update(handling_org=force)
         record(actor, "report.release", report, reason=reasons)
@@ -116,6 +122,14 @@ def _safety_net():
     from upstander.cases import safety_net
 
     return safety_net
+
+
+def _flag_time(actor) -> datetime:
+    """When a flag was raised: for a flag raised on the reporter's submission, the start of the day only, like
+    everything else a reporter does (DESIGN.md rule 6); for staff, the moment."""
+    if actor_of(actor).role == REPORTER_ROLE:
+        return start_of_day(clock.today())
+    return now()
 
 
 def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
@@ -130,7 +144,7 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     with atomic():
         known = set(Flag.objects.filter(report=report).values_list("flag", flat=True))
         new = [f for f in serious if f not in known]
-        stamp = now()
+        stamp = _flag_time(actor)
         Flag.objects.bulk_create([
             Flag(case_id=report.case_id, report=report, flag=f, categories=list(report.categories or []), raised_at=stamp,
                  raised_by=label(actor)) for f in new])
@@ -142,21 +156,66 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
 # Linking mentions to the roster, with its separation check, is cases/linking.py's; re-exported for cases.actions.
 from upstander.cases.linking import do_link_mention  # noqa: E402,F401
 
+# --- the roster search ---------------------------------------------------------------------------------------------
 
-def search_roster(query: str, limit: int = 20):
-    """Roster people by name, warrant or staff number, or unit (code or name)."""
-    from django.db.models import Q
+# Words of rank and title that people type before a name ("Sgt Daniel Smith", "PC D Smith", "DC Smith", "Ch Insp
+# Jones"): no one's name, so the roster search drops them. Each names the rank it stands for ("" for a title or a
+# word such as "Detective" that names none); people of that rank are listed first. "Ch"/"Chief" before a rank makes
+# it the chief rank. Kept here, beside the one search that uses them.
+RANK_WORDS: dict[str, str] = {
+    "pc": "Constable", "dc": "Constable", "wpc": "Constable", "cst": "Constable", "constable": "Constable",
+    "ps": "Sergeant", "ds": "Sergeant", "sgt": "Sergeant", "sarge": "Sergeant", "sergeant": "Sergeant",
+    "insp": "Inspector", "inspector": "Inspector", "di": "Inspector",
+    "ci": "Chief Inspector", "dci": "Chief Inspector",
+    "supt": "Superintendent", "superintendent": "Superintendent", "dsupt": "Superintendent",
+    "ch": "", "chief": "", "det": "", "detective": "", "pcso": "", "officer": "",
+    "mr": "", "mrs": "", "ms": "", "miss": "", "mx": "", "dr": "",
+}
+_CHIEF = {"Inspector": "Chief Inspector", "Superintendent": "Chief Superintendent"}
 
-    from upstander.people.models import Person
 
-    terms = [t for t in query.split() if t][:4]
+def split_rank_words(query: str) -> tuple[list[str], list[str]]:
+    """The search terms of `query` with rank and title words taken out, and the ranks those words named."""
+    terms, ranks, chief = [], [], False
+    for raw in query.split():
+        word = raw.strip(".,;:()\"'")
+        key = word.lower()
+        if not word:
+            continue
+        if key not in RANK_WORDS:
+            terms.append(word)
+            chief = False
+            continue
+        rank = RANK_WORDS[key]
+        if rank:
+            ranks.append(_CHIEF.get(rank, rank) if chief else rank)
+        chief = key in ("ch", "chief")
+    return terms, ranks
+
+
+def _term_filter(term: str) -> Q:
+    if any(c.isdigit() for c in term):
+        return Q(number__iexact=term)
+    if len(term) == 1:  # an initial: "PC D Smith"
+        return Q(given_name__istartswith=term) | Q(known_as__istartswith=term)
+    return (Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
+            | Q(unit__code__iexact=term) | Q(unit__name__icontains=term) | Q(team__name__icontains=term))
+
+
+def search_roster(query: str, limit: int = 20) -> list[Person]:
+    """Roster people by name, warrant or staff number, unit or team, ignoring ranks and titles ("Sgt Daniel Smith"
+    finds Daniel Smith, sergeants first). Serving people come before those who have left."""
+    terms, ranks = split_rank_words(query)
+    terms = terms[:4]
     if not terms:
-        return Person.objects.none()
-    people = Person.objects.select_related("unit")
+        return []
+    people = Person.objects.select_related("unit", "team")
     for term in terms:
-        people = people.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
-                               | Q(number__iexact=term) | Q(unit__code__iexact=term) | Q(unit__name__icontains=term))
-    return people.order_by("family_name", "given_name", "number")[:limit]
+        people = people.filter(_term_filter(term))
+    people = people.annotate(
+        rank_first=DbCase(When(rank__in=ranks, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        serving_first=DbCase(When(left_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    return list(people.order_by("rank_first", "serving_first", "family_name", "given_name", "number")[:limit])
 
 
 def validate_categories(categories: list[str]) -> None:

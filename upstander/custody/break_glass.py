@@ -3,14 +3,13 @@
 A custodian asks, giving a reason; where policy asks for it, a second person (never the requester) approves; the
 custodian then opens it with the identity custodians' key held in their own session. The identity is shown once,
 in that response, and never stored in the clear. Every step is audited; each opening is an IdentityDisclosure,
-which the overseer lists and the reporter sees in their timeline (`disclosures_for_report`).
+which the overseer lists and the reporter sees in their timeline (intake/timeline.py reads it through the report).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from upstander.cases.models import Report
 from upstander.custody.models import DisclosureRequest, DisclosureStatus, IdentityDisclosure
 from upstander.custody.policy import break_glass
 from upstander.lib import clock, crypto
+from upstander.reports import sealing
 
 
 class NoSealedIdentity(Exception):
@@ -89,7 +89,7 @@ def do_open_identity(*, actor: User, request: DisclosureRequest, org_key: bytes 
     if report.sealed_identity is None or report.purged_on is not None:
         raise NoSealedIdentity("this report has no sealed identity")
     try:
-        plaintext = crypto.unseal(org_key, bytes(report.sealed_identity))
+        plaintext = sealing.open_sealed_identity(report, org_key)
     except crypto.CryptoError:
         raise PermissionDenied("the key in your session does not open this identity") from None
     now = clock.now()
@@ -109,25 +109,6 @@ def do_open_identity(*, actor: User, request: DisclosureRequest, org_key: bytes 
     except ValueError:
         return text
     return value if isinstance(value, dict) else text
-
-
-@dataclass(frozen=True)
-class DisclosureNotice:
-    """What the reporter's timeline shows: the day, the reason, and that an identity custodian did it (never who)."""
-
-    opened_on: date
-    reason: str
-
-    @property
-    def text(self) -> str:
-        return (f"Your identity was opened by an identity custodian on {self.opened_on.day} {self.opened_on:%B %Y}, "
-                f"for this reason: {self.reason}")
-
-
-def disclosures_for_report(report: Report) -> list[DisclosureNotice]:
-    """For the reporter-side timeline: every opening of this report's sealed identity, oldest first."""
-    return [DisclosureNotice(d.opened_on, d.reason)
-            for d in IdentityDisclosure.objects.filter(report=report).order_by("opened_on", "id")]
 
 
 def requests_for(actor: User) -> QuerySet[DisclosureRequest]:

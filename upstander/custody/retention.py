@@ -4,7 +4,7 @@
 What goes: every ciphertext a reporter's words or identity live in — narrative, place, identity (named and sealed),
 message bodies, statements, attached files — and the copies of the report's data key sealed to the organisations
 (crypto-shredding: anything encrypted under that key that this list missed can no longer be opened by staff), the
-clear link from a staff reporter to their roster entry and a named reporter's update address.
+clear link from a staff reporter to their roster entry.
 What stays: the structured facts (dates, categories, states, findings, outcomes, subject links, stage events), so
 the statistics are unchanged, and an audit event per purged case saying when and under which rule.
 
@@ -30,22 +30,21 @@ from upstander.cases.access import can_see
 from upstander.cases.models import Case, Report
 from upstander.custody.models import LegalHold
 from upstander.custody.policy import retention_years, retention_years_for
-from upstander.lib import clock
+from upstander.lib import clock, storage
 
 # What a purge does to each model holding reporter content, by app label and model name: fields set to empty, or
 # rows deleted. test_retention checks that every binary field of a model linked to a report or case is covered.
 PURGE_PLAN: dict[str, dict] = {
-    "cases.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
-    "cases.sealedkey": {"delete": True},
-    "cases.message": {"blank": ["body_ct"]},
+    "reports.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
+    "reports.sealedkey": {"delete": True},
+    "reports.message": {"blank": ["body_ct"]},
     "cases.statement": {"blank": ["body_ct"]},
-    "cases.reporterlink": {"delete": True},
-    "intake.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
-    "intake.updatecontact": {"delete": True},
+    "reports.reporterlink": {"delete": True},
+    "reports.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
     "safeguarding.retaliationclaim": {"blank": ["text_ct"]},
 }
 # Binary fields that are keys to something else, not content: kept (see the module docstring).
-NOT_CONTENT = {"cases.report.receipt_sealed_key"}
+NOT_CONTENT = {"reports.report.receipt_sealed_key"}
 
 
 def add_years(day: date, years: int) -> date:
@@ -112,8 +111,6 @@ def _purge_case(case: Case, *, actor: Actor | User, today: date, due: date) -> N
 
 
 def _delete_blobs(names: Iterable[str]) -> None:
-    from upstander.intake import storage
-
     for name in names:
         storage.delete(name)
 

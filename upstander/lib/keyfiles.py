@@ -1,9 +1,17 @@
-"""Key files in the data dir: created on first use in the embedded default, provided by path in production."""
+"""Key files in the data dir: created on first use in the embedded default, provided by path in production.
+
+Every write goes to a temporary file with a name of its own and is then moved into place, so an interrupted run
+never leaves a half-written key. Creating a key that does not exist yet is a hard link of that temporary file to
+the final name, which fails if the name exists: when two processes start together on a fresh data dir, the first
+one's key wins and the other reads it, so both end with the same keys (a check-then-write would let each keep its
+own).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -13,23 +21,44 @@ def keys_dir(data_dir: Path) -> Path:
     return path
 
 
+def _temporary_copy(path: Path, data: bytes) -> Path:
+    """`data` in a new file (mode 0600, flushed to disk) beside `path`, under a name no other process uses."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def write_private(path: Path, data: bytes) -> None:
-    """Write atomically with mode 0600, so an interrupted run never leaves a half-written key."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write (or replace) atomically with mode 0600."""
+    os.replace(_temporary_copy(path, data), path)
+
+
+def create_once(path: Path, data: bytes) -> bytes:
+    """Create `path` holding `data` unless it exists; return what the file holds afterwards (ours, or the bytes a
+    concurrent creator got there first with)."""
+    tmp = _temporary_copy(path, data)
+    try:
+        os.link(tmp, path)
+        return data
+    except FileExistsError:
+        return path.read_bytes()
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_or_create(path: Path, make) -> bytes:
     if path.exists():
         return path.read_bytes()
-    data = make()
-    write_private(path, data)
-    return data
+    return create_once(path, make())
 
 
 def embedded_secret_key(data_dir: Path) -> str:

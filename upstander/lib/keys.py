@@ -1,18 +1,22 @@
-"""Installation key files: the force's own Ed25519 signing key and the receipt pepper, and the overseer's public key.
+"""Installation key files: the force's own Ed25519 signing key, the receipt pepper, the recipient key pins, and the
+overseer's public key.
 
 Embedded default: generated on first use under UPSTANDER_DATA_DIR/keys/. Production (UPSTANDER_PRODUCTION=1):
-provided by path (UPSTANDER_FORCE_SIGNING_KEY_FILE, UPSTANDER_RECEIPT_PEPPER_FILE) and never generated.
+provided by path (UPSTANDER_FORCE_SIGNING_KEY_FILE, UPSTANDER_RECEIPT_PEPPER_FILE, UPSTANDER_KEY_PINS_FILE) and never
+generated.
 
 Signing: the force signs its audit checkpoints and its analysts' published reports with the force's own key. The
 overseer's private key never exists on the force's server: the overseer's witness (upstander.witness) holds it on a
 machine the force does not control, and the force keeps only its public half (UPSTANDER_OVERSEER_PUBLIC_KEY_FILE,
 default keys/overseer.pub) to check the witness's confirmations and the overseer's countersignatures.
 Organisation keys are not files: their public halves are in the database and their private halves exist only
-wrapped (per member, and under the printed recovery secret).
+wrapped (per member, and under the printed recovery secret); the fingerprint of each public half reports are sealed
+to is pinned in the pins file, outside the database (reports/pins.py).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -83,9 +87,11 @@ def ensure_key_files() -> None:
     read_or_create(pepper_path(), lambda: crypto.new_data_key())
     _adopt_legacy_signing_files()
     if not force_signing_key_path().exists() or not force_signing_public_path().exists():
-        pair = crypto.new_signing_key()
-        write_private(force_signing_public_path(), crypto.b64(pair.public).encode())
-        write_private(force_signing_key_path(), crypto.b64(pair.private).encode())
+        # The private key is created once (a concurrent start reads the winner's), the public one derived from it.
+        private = read_or_create(force_signing_key_path(),
+                                 lambda: crypto.b64(crypto.new_signing_key().private).encode())
+        public = crypto.signing_public_of(crypto.unb64(private.decode().strip()))
+        write_private(force_signing_public_path(), crypto.b64(public).encode())
 
 
 def missing_key_files() -> list[str]:
@@ -122,3 +128,48 @@ def overseer_public_key() -> bytes | None:
     if not path.exists():
         return None
     return crypto.unb64(path.read_text().strip())
+
+
+def installation_key(purpose: bytes) -> bytes:
+    """A symmetric key the server itself holds, for one purpose, derived from the installation secret
+    (keys/receipt-pepper) through lib/crypto. Used only where the server must act without anyone's key — the
+    reporter's visit cookie (intake/visit.py) — never for report content, which is under each report's data key."""
+    return crypto.derive_subkey(receipt_pepper(), b"installation:" + purpose)
+
+
+# --- recipient key pins ----------------------------------------------------------------------------------------
+# {"force": "sha256:…", "overseer": "sha256:…", "custodians": "sha256:…"}: the fingerprint (lib/crypto.fingerprint)
+# of each organisation's public key, by organisation kind. Outside the database, so that whoever can change a row
+# cannot also change the pin; in production the operator deploys it (and may make it read-only).
+
+
+class PinsUnreadable(Exception):
+    pass
+
+
+def pins_path() -> Path:
+    return _path("UPSTANDER_KEY_PINS_FILE", "recipient-pins.json")
+
+
+def read_pins() -> dict[str, str]:
+    path = pins_path()
+    if not path.exists():
+        return {}
+    try:
+        pins = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise PinsUnreadable(f"the key pins file {path} cannot be read: {exc}") from exc
+    if not isinstance(pins, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in pins.items()):
+        raise PinsUnreadable(f"the key pins file {path} is not a JSON object of fingerprints")
+    return pins
+
+
+def set_pin(kind: str, fingerprint: str, *, replace: bool = False) -> bool:
+    """Pin `fingerprint` for an organisation kind. Without `replace`, an existing pin is never changed. Returns
+    whether the file changed."""
+    pins = read_pins()
+    if pins.get(kind) == fingerprint or (kind in pins and not replace):
+        return False
+    pins[kind] = fingerprint
+    write_private(pins_path(), (json.dumps(pins, indent=2, sort_keys=True) + "\n").encode())
+    return True

@@ -13,3 +13,6 @@ class SafeguardingConfig(AppConfig):
         from upstander.safeguarding.actions import on_separation_needed
 
         separation_needed.connect(on_separation_needed, dispatch_uid="upstander.safeguarding.separation")
+
+        # Subscribes safeguarding to the reports core's hooks (a reporter's retaliation account joins the alert).
+        from upstander.safeguarding import receivers  # noqa: F401

@@ -26,12 +26,16 @@ from django.test import Client
 from django.urls import reverse
 
 from upstander.accounts.actions import do_create_staff_user
+from upstander.accounts.models import User
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import Actor
 from upstander.cases import clocks
 from upstander.cases.conflicts import REFUSAL
 from upstander.cases.escalations import run_tick
+from upstander.cases.forms import staff_label
 from upstander.cases.models import Case, Report
 from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _write
+from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
 from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
 from upstander.people.importing import import_files
@@ -109,16 +113,28 @@ def roster(db, tmp_path) -> dict[str, Person]:
     return {p.number: p for p in Person.objects.select_related("unit", "line_manager")}
 
 
+def case_workers() -> set[str]:
+    """How the staff pickers name the case workers (the reporter's account among them)."""
+    return {staff_label(u) for u in User.objects.filter(is_active=True, role__in=CASE_CONTENT_ROLES)}
+
+
 @dataclass
 class Walk:
     clients: dict[str, Client]
     found: list[str] = field(default_factory=list)
     fetched: int = 0
+    staff: set[str] = field(default_factory=case_workers)
 
     def read(self, who: str, what: str, response) -> None:
         self.fetched += 1
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode(errors="replace") + " " + " ".join(f"{k}: {v}" for k, v in response.items())
+        # A staff picker lists case workers, the reporter among them when they are one: the same list on every case,
+        # so it points at no one. Anything else it offered would be a leak; the rest of the page is read.
+        for names in picker_names(text):
+            if not names <= self.staff:
+                self.found.append(f"{who} was offered {sorted(names - self.staff)} in a staff picker in {what}")
+        text = without_staff_pickers(text)
         listed = what.startswith("GET ") and what.split(" ")[1] in ACCOUNT_LISTS
         for leak in leaks(text, account_list=listed):
             self.found.append(f"{who} read the reporter's {leak} in {what} ({response.status_code})")
@@ -224,20 +240,21 @@ def _reporters() -> tuple[Journey, Journey]:
 
 
 def _accounts(staff_user) -> dict[str, str]:
-    """Accounts for the people someone may try to assign (the reporter is a member of staff with an account)."""
-    usernames = {}
+    """Accounts for the people someone may try to assign (the reporter is a member of staff with an account), as the
+    staff pickers send them (the account's public id)."""
+    chosen = {}
     for what, number in ACCOUNTS.items():
         if number in PERSONA_NUMBERS.values():
-            usernames[what] = next(k for k, v in PERSONA_NUMBERS.items() if v == number)
+            user = User.objects.get(username=next(k for k, v in PERSONA_NUMBERS.items() if v == number))
         elif what == "reporter":  # an account name that is none of the canaries
             person = Person.objects.get(number=number)
             user, _ = do_create_staff_user(actor=Actor.system("setup"), username="pc-lantern-1", password="not-used-123",
                                            role="handler", first_name=person.given_name, last_name=person.family_name,
                                            unit=Unit.objects.get(code="PSU"), person=person)
-            usernames[what] = user.username
         else:
-            usernames[what] = staff_user(number, role="handler").username
-    return usernames
+            user = staff_user(number, role="handler")
+        chosen[what] = str(user.public_id)
+    return chosen
 
 
 def _open_and_link(walk: Walk, report: Report, roster) -> Case:
@@ -259,10 +276,10 @@ def _conflicted_assignments(walk: Walk, case: Case, accounts: dict[str, str], *,
     for who in ("supervisor", "handler_a"):
         for what in tried:
             for role in ("assessor", "investigator", "decision_maker"):
-                refused = walk.act(who, case, "assign", {"role": role, "username": accounts[what]}, expect=403)
+                refused = walk.act(who, case, "assign", {"role": role, "user": accounts[what]}, expect=403)
                 assert REFUSAL in refused.content.decode()
         if reporter_known:
-            refused = walk.act(who, case, "handover", {"username": accounts["reporter"], "reason": "Leave cover."},
+            refused = walk.act(who, case, "handover", {"user": accounts["reporter"], "reason": "Leave cover."},
                                expect=403)
             assert REFUSAL in refused.content.decode()
 
@@ -270,7 +287,7 @@ def _conflicted_assignments(walk: Walk, case: Case, accounts: dict[str, str], *,
 def _investigate_and_decide(walk: Walk, case: Case, accounts: dict[str, str]) -> None:
     walk.act("handler_a", case, "record-assessment", {"reasons": ""})
     walk.act("handler_a", case, "route", {"route": "psu_investigation", "reasons": ""})
-    walk.act("supervisor", case, "assign", {"role": "investigator", "username": accounts["independent"]})
+    walk.act("supervisor", case, "assign", {"role": "investigator", "user": accounts["independent"]})
     walk.act("supervisor", case, "start-investigation", {"reasons": ""})
     walk.act("supervisor", case, "decide-case-to-answer", {"case_to_answer": "yes", "reasons": ""})
     walk.act("supervisor", case, "start-proceedings", {"kind": "misconduct_meeting"})
@@ -296,8 +313,8 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     _conflicted_assignments(walk, case, accounts, reporter_known=True)
     _conflicted_assignments(walk, other, accounts, reporter_known=False)
     walk.post("overseer", reverse("cases:act", kwargs={"code": case.code, "action": "override"}),
-              {"number": ACCOUNTS["colleague"], "role": "assessor", "reasons": "No one else has the specialist skills."})
-    walk.act("supervisor", case, "assign", {"role": "assessor", "username": accounts["colleague"]})
+              {"user": accounts["colleague"], "role": "assessor", "reasons": "No one else has the specialist skills."})
+    walk.act("supervisor", case, "assign", {"role": "assessor", "user": accounts["colleague"]})
     walk.act("handler_a", case, "statement", {"text": "He followed me to the car park after the leaving do."})
     walk.sweep("with cases, allegations and assignments", _urls(cast, roster))
 
@@ -310,14 +327,14 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     walk.post("handler_a", f"/cases/reports/{open_report.public_id}/reply", {"body": "Thank you for telling us."})
     for journey in (confidential, anonymous):
         come_back(journey.client, journey.receipt)
-        journey.client.post("/report/status/message", {"body": "He was moved to my shift again."})
-        journey.client.post("/report/status/retaliation", {"body": "I was taken off the promotion list."})
+        journey.client.post("/report/status/message", {"message-body": "He was moved to my shift again."})
+        journey.client.post("/report/status/retaliation", {"retaliation-body": "I was taken off the promotion list."})
     _investigate_and_decide(walk, case, accounts)
     walk.act("handler_a", other, "record-assessment", {"reasons": ""})
     walk.act("handler_a", other, "close", {"reasons": "The reporter asked us to stop; recorded with reasons."})
     walk.sweep("investigated, decided and one closed", _urls(cast, roster))
 
-    confidential.client.post("/report/status/review", {"body": "A written warning is not enough for this."})
+    confidential.client.post("/report/status/review", {"review-body": "A written warning is not enough for this."})
     walk.act("handler_a", case, "open-review", {"reasons": ""})
     walk.act("supervisor", case, "review-decision", {"upheld": "no", "reasons": "The outcome was reasonable."})
     walk.act("handler_a", case, "close", {"reasons": "Review not upheld; nothing further."})
@@ -343,7 +360,7 @@ def test_the_overseer_sees_why_an_assignment_was_refused_and_the_supervisor_does
     walk = Walk({who: login(Client(), cast, who) for who in ("handler_a", "supervisor", "overseer")})
     case = _open_and_link(walk, _report(confidential), roster)
     for what in ("reporter", "colleague", "sergeant", "named"):
-        walk.act("supervisor", case, "assign", {"role": "investigator", "username": accounts[what]}, expect=403)
+        walk.act("supervisor", case, "assign", {"role": "investigator", "user": accounts[what]}, expect=403)
     supervisor_page = walk.clients["supervisor"].get(f"/cases/{case.code}/").content.decode()
     assert "they reported this matter" not in supervisor_page and "Conflicts found" not in supervisor_page
     page = html.unescape(walk.clients["overseer"].get(f"/cases/{case.code}/").content.decode())

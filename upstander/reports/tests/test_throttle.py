@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
-from upstander.intake import throttle
-from upstander.intake.models import ReceiptFailureWindow
-from upstander.intake.tests.conftest import come_back
+from upstander.reports import throttle
+from upstander.reports.models import ReceiptFailureWindow
+from upstander.testing.journeys import come_back
 
 
 def _wrong(receipt: str) -> str:
@@ -39,7 +39,15 @@ def test_a_correct_receipt_and_a_typing_mistake_cost_nothing(reporter, settings)
     for _ in range(3):
         assert come_back(Client(), receipt).status_code == 302
         assert come_back(Client(), receipt + " extra").status_code == 400  # eight words: cannot be a receipt
-    assert ReceiptFailureWindow.objects.get().attempts == 0
+    assert not ReceiptFailureWindow.objects.exists()  # a window with no failed attempt is not kept
+
+
+def test_a_reporter_who_comes_back_leaves_no_row_saying_when(reporter):
+    """The leak: after a successful return, the throttle kept a row whose start named the ten minutes in which
+    someone used a receipt — a time of day on a reporter path."""
+    receipt = reporter().receipt
+    assert come_back(Client(), receipt).status_code == 302
+    assert not ReceiptFailureWindow.objects.exists()
 
 
 def test_windows_are_fixed_and_coarse(db):

@@ -15,11 +15,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.utils import timezone
-
-from upstander.intake import drafts, storage
-from upstander.intake.models import Attachment, PendingBlob, ReceiptFailureWindow
-from upstander.intake.throttle import window_start
+from upstander.lib import clock, storage
+from upstander.reports.models import Attachment, Draft, PendingBlob, ReceiptFailureWindow
+from upstander.reports.throttle import window_start
 
 
 @dataclass
@@ -40,9 +38,16 @@ def _attached_names() -> set[str]:
     return names
 
 
+def _purge_expired_drafts() -> int:
+    """Expired drafts go, and with them their file reservations (secure_delete overwrites them)."""
+    _, per_model = Draft.objects.filter(expires_at__lt=clock.now()).delete()
+    return per_model.get(Draft._meta.label, 0)
+
+
 def sweep() -> SweepResult:
-    result = SweepResult(drafts_deleted=drafts.purge_expired())
-    yesterday = timezone.localdate() - timedelta(days=1)
+    """Idempotent; `upstander tick` and `upstander intake sweep` run it."""
+    result = SweepResult(drafts_deleted=_purge_expired_drafts())
+    yesterday = clock.today() - timedelta(days=1)
     result.reservations_deleted, _ = PendingBlob.objects.filter(draft__isnull=True, reserved_on__lt=yesterday).delete()
     ReceiptFailureWindow.objects.filter(window_start__lt=window_start()).delete()
 

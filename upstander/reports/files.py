@@ -26,7 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from upstander.intake.models import FileKind
+from upstander.reports.choices import FileKind
 
 MAX_FILES_PER_REPORT = 10
 MAX_IMAGE_PIXELS = 40_000_000

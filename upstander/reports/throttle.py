@@ -15,7 +15,8 @@ The price: someone who spends the budget pauses returning for everybody until th
 reports, messages and deadlines are unaffected — and the page says when to try again. An operator can raise the
 budget; a deployment that needs more can add proof of work for JavaScript-enabled browsers on top.
 
-What is stored: the start of the current window and a count. No address, no agent, no link to any report.
+What is stored: the start of the current window and a count of failed attempts (a window with none is deleted).
+No address, no agent, no link to any report.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from upstander.audit.log import Actor, record
-from upstander.intake.models import ReceiptFailureWindow
+from upstander.lib import clock
+from upstander.reports.models import ReceiptFailureWindow
 
 DEFAULT_WINDOW_MINUTES = 10
 DEFAULT_ATTEMPTS_PER_WINDOW = 60
@@ -44,7 +45,7 @@ def budget() -> int:
 
 
 def window_start(now: datetime | None = None) -> datetime:
-    now = now or timezone.now()
+    now = now or clock.now()
     minutes = window_minutes()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     elapsed = int((now - midnight).total_seconds() // 60)
@@ -64,12 +65,15 @@ def charge(now: datetime | None = None) -> Charge:
     retry_after = start + timedelta(minutes=window_minutes())
     with transaction.atomic():
         ReceiptFailureWindow.objects.filter(window_start__lt=start).delete()
-        row, _ = ReceiptFailureWindow.objects.get_or_create(window_start=start)
+        # Locked, so a refund cannot delete the window between this read and the increment below.
+        row = ReceiptFailureWindow.objects.select_for_update().filter(window_start=start).first()
+        if row is None:
+            row, _ = ReceiptFailureWindow.objects.get_or_create(window_start=start)
         if row.attempts >= budget():
             if row.attempts == budget():
                 # Audited once per spent window (as a reporter-side event: the day only), not once per guess.
                 ReceiptFailureWindow.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
-                record(Actor.reporter(), "receipt.budget_spent", object_type="intake.receiptfailurewindow",
+                record(Actor.reporter(), "receipt.budget_spent", object_type="reports.receiptfailurewindow",
                        object_id="global", reason=f"{budget()} receipt attempts in {window_minutes()} minutes")
             return Charge(False, start, retry_after)
         ReceiptFailureWindow.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
@@ -77,7 +81,9 @@ def charge(now: datetime | None = None) -> Charge:
 
 
 def refund(charged: Charge) -> None:
-    """A correct receipt does not count against the budget."""
+    """A correct receipt does not count against the budget. A window left with no attempt is deleted, so a reporter
+    who came back leaves no row saying in which ten minutes they did (DESIGN.md rule 6)."""
     with transaction.atomic():
-        ReceiptFailureWindow.objects.filter(window_start=charged.window, attempts__gt=0).update(
-            attempts=F("attempts") - 1)
+        windows = ReceiptFailureWindow.objects.filter(window_start=charged.window)
+        windows.filter(attempts__gt=0).update(attempts=F("attempts") - 1)
+        windows.filter(attempts=0).delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from upstander.intake import receipts
+from upstander.reports import receipts
 
 
 def test_the_wordlist_is_the_eff_long_list_without_its_hyphenated_words():

@@ -10,8 +10,10 @@ truncated without decryption failing.
 
 Crash safety: a name is reserved in the database (PendingBlob) before its bytes are written; a blob is written to a
 `.part` file and renamed into pending/ only when complete; it is renamed into files/ only after the row naming it
-has committed. The sweeper (intake/sweeper.py) finishes or removes whatever a crash left.
-File times are set to the day (midnight UTC), so the store does not keep when a reporter uploaded to the second.
+has committed. The sweeper (reports/sweeper.py) finishes or removes whatever a crash left.
+File times are set to the day (local midnight), so the store does not keep when a reporter uploaded to the second.
+Which key a blob is encrypted under is the reports core's choice (reports/attachments.py); this module only keeps
+bytes.
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ import re
 import struct
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 
 CHUNK = 1024 * 1024
 _MAGIC = b"UPB1"
@@ -69,8 +70,7 @@ def _path(directory: Path, name: str) -> Path:
 
 
 def _day_timestamp() -> float:
-    now = datetime.now(UTC)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    return clock.start_of_day(clock.today()).timestamp()
 
 
 def _blur_times(*paths: Path) -> None:
