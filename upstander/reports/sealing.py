@@ -67,7 +67,7 @@ def recipient_kinds(route: str, *, listening_circle: bool = False) -> list[str]:
     """The force's professional standards and the overseer; the overseer alone on the independent route. A
     disclosure recorded in a listening circle is sealed to the listening circles as well, on either route, so the
     facilitator who recorded it can read it back until a case team takes it on (withdraw_from_circles)."""
-    kinds = [OrganisationKind.OVERSEER]
+    kinds: list[str] = [OrganisationKind.OVERSEER]
     if route != Route.INDEPENDENT:
         kinds.insert(0, OrganisationKind.FORCE)
     if listening_circle:
