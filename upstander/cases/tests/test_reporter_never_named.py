@@ -38,6 +38,7 @@ from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _writ
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
 from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.testing.journeys import report_for
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
@@ -81,6 +82,7 @@ NOT_FETCHED = {
     "accounts/staff/<uuid:public_id>/disable": "POST only: account administration",
     "accounts/staff/<uuid:public_id>/role": "POST only: account administration",
     "audit/api/witness": "POST only, the witness's token: a signed head, nothing about reports",
+    "report/exit": "the reporter's quick exit forgets the visitor's cookies: it would end the persona's session",
 }
 
 
@@ -155,9 +157,7 @@ class Walk:
 
 
 def _report(journey: Journey) -> Report:
-    from upstander.intake import receipts
-
-    return Report.objects.get(receipt_lookup=receipts.derive(receipts.normalise(journey.receipt)).lookup)
+    return Report.objects.get(pk=report_for(journey.receipt).pk)
 
 
 def _urls(cast, roster) -> list[str]:
@@ -192,7 +192,10 @@ def _urls(cast, roster) -> list[str]:
         "oversight/escalations/": ["/oversight/escalations/"], "oversight/statistics/": ["/oversight/statistics/"],
         "people/<uuid:public_id>/declarations": [f"/people/{roster[n].public_id}/declarations" for n in ("1004", "2002")],
         "people/api/feed": ["/people/api/feed"], "people/declarations": ["/people/declarations"],
-        "report/": ["/report/"], "report/^new/(?P<page>how|about-you|what)$": ["/report/new/how"],
+        "report/": ["/report/"],
+        "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": [
+            "/report/new/how"],
+        "report/new/resume": ["/report/new/resume"],
         "report/leave": ["/report/leave"], "report/new/": ["/report/new/"], "report/new/check": ["/report/new/check"],
         "report/new/files": ["/report/new/files"], "report/return": ["/report/return"],
         "report/status": ["/report/status"], "report/status/information": ["/report/status/information"],
@@ -216,6 +219,7 @@ def _submit(answers: Answers, *, about_you: dict | None = None) -> Journey:
     journey.client.post("/report/new/about-you", about_you)
     assert journey.what().status_code == 302
     assert journey.upload([]).status_code == 302
+    assert journey.equality().status_code == 302  # the optional page the check page now asks to have been seen
     journey.check_token()
     journey.receipt = receipt_in(journey.submit())
     return journey
