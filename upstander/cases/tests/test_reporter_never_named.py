@@ -38,11 +38,11 @@ from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _writ
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
 from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
-from upstander.testing.journeys import report_for
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
 from upstander.testing.fixtures import login
+from upstander.testing.journeys import report_for
 
 CANARY = {
     "name": "Zephyrine Quillfeather", "family name": "Quillfeather", "staff number": "QZ7719",
