@@ -10,6 +10,7 @@ import sys
 import click
 
 from upstander.cli import ensure_ready, setup_django
+from upstander.lib import clock
 
 DEMO_STAFF = 3000
 DEMO_YEARS = 6
@@ -35,10 +36,9 @@ def demo(port: int, staff: int, no_serve: bool) -> None:
         from upstander.worldgen.generate import generate
 
         click.echo(f"Generating a synthetic force of {staff:,} staff over {DEMO_YEARS} years…", err=True)
-        from django.utils import timezone
 
         # The demo's world ends today so its open cases look current; the seed still fixes everything else.
-        generate(staff=staff, years=DEMO_YEARS, seed=DEMO_SEED, end_date=timezone.localdate(), progress=True)
+        generate(staff=staff, years=DEMO_YEARS, seed=DEMO_SEED, end_date=clock.today(), progress=True)
     from upstander.commands.demo_accounts import ensure_demo_accounts
 
     accounts = ensure_demo_accounts()

@@ -22,6 +22,7 @@ from upstander.cases.tests.conftest import _write
 from upstander.cases.tests.pickers import picker_names
 from upstander.cases.triage import search_roster, split_rank_words
 from upstander.intake.actions import do_report_retaliation
+from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.safeguarding.models import RetaliationAlert
 
@@ -50,7 +51,7 @@ def busy_case(opened, make_report, cast, roster, staff_user):
     seen, a safety-net flag resolved, an allegation assessed, a refused assignment, and the reporter's own report of
     retaliation."""
     handler, supervisor = cast.users["handler_a"], cast.users["supervisor"]
-    new = make_report(RAPE_AS_BULLYING, received_on=clocks.today() - timedelta(days=20))
+    new = make_report(RAPE_AS_BULLYING, received_on=clock.today() - timedelta(days=20))
     case = actions.do_open_case(actor=handler, report=new.report)
     actions.do_screen_narrative(actor=handler, report=new.report, narrative=RAPE_AS_BULLYING)
     mention = new.report.mentions.get()

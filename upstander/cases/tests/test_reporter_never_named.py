@@ -29,7 +29,6 @@ from upstander.accounts.actions import do_create_staff_user
 from upstander.accounts.models import User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import Actor
-from upstander.cases import clocks
 from upstander.cases.conflicts import REFUSAL
 from upstander.cases.escalations import run_tick
 from upstander.cases.forms import staff_label
@@ -38,6 +37,7 @@ from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _writ
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
 from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
@@ -313,7 +313,7 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     walk.act("handler_a", case, "statement", {"text": "He followed me to the car park after the leaving do."})
     walk.sweep("with cases, allegations and assignments", _urls(cast, roster))
 
-    run_tick(actor=Actor.system("tick"), on=clocks.today() + timedelta(days=40))
+    run_tick(actor=Actor.system("tick"), on=clock.today() + timedelta(days=40))
     for escalation in case.escalations.all():
         walk.post("supervisor", reverse("cases:escalation_seen", kwargs={"code": case.code,
                                                                        "public_id": escalation.public_id}),

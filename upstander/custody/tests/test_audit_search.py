@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
+from upstander.lib import clock
 
 
 def test_the_overseer_finds_who_looked_at_a_case_by_its_code(cast, staff_client, submit, open_case):
@@ -32,7 +32,7 @@ def test_every_search_is_itself_audited(cast, staff_client):
 def test_the_search_filters_by_actor_action_and_day(cast, staff_client):
     staff_client("handler_a")
     overseer = staff_client("overseer")
-    today = timezone.localdate().isoformat()
+    today = clock.today().isoformat()
     rows = overseer.get("/audit/", {"actor": "user:handler_a", "action": "login", "date_from": today,
                                     "date_to": today}).context["rows"]
     assert rows and all(e.actor == "user:handler_a" and e.action.startswith("login.") for e in rows)
