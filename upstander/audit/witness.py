@@ -24,10 +24,10 @@ from upstander.accounts.models import ApiToken
 from upstander.audit.chain import GENESIS, at_text
 from upstander.audit.log import head, record
 from upstander.audit.models import AuditEvent
+from upstander.audit.witness_formats import BadHead, head_signature_ok, parse_head
 from upstander.lib import clock, policy
 from upstander.lib.keys import overseer_public_key
 from upstander.people.actions import token_actor
-from upstander.witness.formats import BadHead, head_signature_ok, parse_head
 
 AUDIT_WITNESS_SCOPE = "audit_witness"
 PULL_LIMIT = 1000
