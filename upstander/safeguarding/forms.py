@@ -38,18 +38,18 @@ class CloseAlertForm(forms.Form):
     note = forms.CharField(label="What was done about it", widget=forms.Textarea, max_length=2000)
 
 
+def _unit_choices() -> list[tuple[str, str]]:
+    return [("", "Every unit"), *Unit.objects.order_by("name").values_list("code", "name")]
+
+
 class AlertFilterForm(forms.Form):
     """The alert list's filters, in the page's address (GET), so a filtered page can be bookmarked and paged."""
 
     status = forms.ChoiceField(label="Status", required=False, initial=AlertStatus.OPEN,
                                choices=[(AlertStatus.OPEN, "Open"), (AlertStatus.CLOSED, "Closed"), ("", "Open and closed")])
-    unit = forms.ChoiceField(label="Unit of the person who spoke up", required=False)
+    unit = forms.ChoiceField(label="Unit of the person who spoke up", required=False, choices=_unit_choices)
     opened_from = forms.DateField(label="Opened from", required=False, help_text="For example 2024-01-31.")
     opened_to = forms.DateField(label="Opened up to", required=False, help_text="For example 2024-12-31.")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "Every unit"), *Unit.objects.order_by("name").values_list("code", "name")]
 
     def clean(self):
         data = super().clean()
