@@ -34,19 +34,27 @@ def _day_start(day: date) -> datetime:
 
 
 def matching(*, object_ids: Iterable[str] | None = None, actors: Iterable[str] | None = None, action: str = "",
-             date_from: date | None = None, date_to: date | None = None) -> QuerySet[AuditEvent]:
-    """Events about any of `object_ids`, by any of `actors` (labels as the log keeps them), with the action or its
-    beginning, between two days; newest first. None means "any"; an empty collection matches nothing."""
+             date_from: date | None = None, date_to: date | None = None, until: datetime | None = None
+             ) -> QuerySet[AuditEvent]:
+    """Events about any of `object_ids`, by any of `actors` (labels as the log keeps them), with the action (exactly,
+    or its beginning: "identity.") or with every word of it ("identity open", "login"), between two days; newest
+    first; with `until`, none after that moment (so the pages of one search stay put while the log grows). None means
+    "any"; an empty collection matches nothing."""
     events = AuditEvent.objects.all()
     if object_ids is not None:
         events = events.filter(object_id__in=set(object_ids))
     if actors is not None:
         events = events.filter(actor__in=set(actors))
-    if action:
-        action = action.strip()
+    action = action.strip()
+    if "." in action and " " not in action:
         events = events.filter(Q(action=action) | Q(action__startswith=action if action.endswith(".") else action + "."))
+    else:
+        for word in action.replace("_", " ").split():
+            events = events.filter(action__icontains=word)
     if date_from:
         events = events.filter(at__gte=_day_start(date_from))
     if date_to:
         events = events.filter(at__lt=_day_start(date_to + timedelta(days=1)))
+    if until:
+        events = events.filter(at__lte=until)
     return events.order_by("-id")

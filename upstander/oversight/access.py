@@ -6,7 +6,7 @@ is watching the watchers, so both are audited.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -72,15 +72,19 @@ def _describe(criteria: dict[str, Any]) -> str:
     return "; ".join(parts) or "latest events"
 
 
-def audit_events_for(actor, criteria: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_events_for(actor, criteria: dict[str, Any], until: datetime | None = None
+                     ) -> tuple[QuerySet[AuditEvent], datetime]:
     """The overseer's search of the audit log (the criteria as typed: object, actor, action, date_from, date_to),
-    newest first. Every search is audited before its results are read: watching the watchers."""
+    newest first, up to `until` (the moment of the search's first page, so its later pages do not shift as each look
+    adds an event); returns the events and that moment. Every search, every page of it, is audited before its
+    results are read: watching the watchers."""
     _require_overseer(actor)
     with transaction.atomic():
-        record(actor, "audit.search", object_type="audit", reason=_describe(criteria))
+        event = record(actor, "audit.search", object_type="audit", reason=_describe(criteria))
+    until = until or event.at
     return matching(object_ids=audit_search.object_ids(criteria.get("object") or ""),
                     actors=audit_search.actor_labels(criteria.get("actor") or ""), action=criteria.get("action") or "",
-                    date_from=criteria.get("date_from"), date_to=criteria.get("date_to"))
+                    date_from=criteria.get("date_from"), date_to=criteria.get("date_to"), until=until), until
 
 
 # --- crews --------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ accounts or cases, while these pages need both.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -56,16 +57,26 @@ class AuditSearchForm(forms.Form):
 @staff_view(OVERSEER_ONLY)
 @require_GET
 def search_view(request: HttpRequest) -> HttpResponse:
-    criteria = {k: v for k, v in request.GET.items() if k != "page"}
+    criteria = {k: v for k, v in request.GET.items() if k not in ("page", "until")}
     form = AuditSearchForm(criteria or None)
-    page, rows = None, []
+    page, rows, until = None, [], None
     if not form.is_bound or form.is_valid():
-        events = audit_events_for(request.user, form.cleaned_data if form.is_bound else {})  # audited there
+        events, until = audit_events_for(request.user, form.cleaned_data if form.is_bound else {},  # audited there
+                                         until=_moment(request.GET.get("until")))
         page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         describe_objects(rows)
-    return render(request, "oversight/audit/search.html", {"form": form, "page": page, "rows": rows},
-                  status=400 if form.errors else 200)
+    return render(request, "oversight/audit/search.html", {
+        "form": form, "page": page, "rows": rows, "until": until.isoformat() if until else ""},
+        status=400 if form.errors else 200)
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def witness_summary() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from upstander.people.models import Person
 register = template.Library()
 
 LABEL = re.compile(r"\b(?:user|system|person|token):[\w.@+-]*\w")
+KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a policy key such as sexual_misconduct or line_manager
 
 
 @register.filter
@@ -31,5 +32,7 @@ def actor_words(label: str) -> str:
 
 @register.filter
 def plain_reason(text: str) -> str:
-    """An event's reason with every actor label in it replaced by who it stands for."""
-    return LABEL.sub(lambda m: actor_words(m.group(0)), str(text or ""))
+    """An event's reason with every actor label in it replaced by who it stands for, and policy keys
+    ("line_manager") written as words."""
+    named = LABEL.sub(lambda m: actor_words(m.group(0)), str(text or ""))
+    return KEY.sub(lambda m: m.group(0).replace("_", " "), named)
