@@ -121,10 +121,13 @@ ACCOUNT_FORMS = {"reset_form": (forms.ResetPasswordForm, "reset-%s"), "factor_fo
 def _account_page(request: HttpRequest, account, bound: str = "", form=None, status: int = 200) -> HttpResponse:
     context = {name: form if name == bound else form_class(auto_id=auto_id)
                for name, (form_class, auto_id) in ACCOUNT_FORMS.items()}
+    is_self = account.pk == request.user.pk
     return render(request, "custody/account_detail.html", {
         **context, "account": account, "holds_key": members.has_live_grant(account),
-        # Nobody removes or resets their own account (members.py refuses too): it is not offered.
-        "is_self": account.pk == request.user.pk}, status=status)
+        # Nobody removes or resets their own account (members.py refuses too): it is not offered, and a refusal of a
+        # form posted by hand is said on its own.
+        "is_self": is_self, "refusal": " ".join(form.non_field_errors()) if is_self and form is not None else ""},
+        status=status)
 
 
 @staff_view(ACCOUNT_READERS)
