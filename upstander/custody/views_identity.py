@@ -188,13 +188,13 @@ def oversight(request: HttpRequest) -> HttpResponse:
     are named by their case's code, never by their reference."""
     record = custody_record_for(request.user)
     disclosures = list(record["disclosures"])
-    cases = visible_cases(request.user)
+    cases = visible_cases(request.user)  # type: ignore[arg-type]
     wanted = {t: {e.object_id for e in record["events"] if e.object_type == t} for t in ("cases.report", "cases.case")}
     codes = {("cases.report", str(public_id)): code for public_id, code in cases.filter(
         reports__public_id__in=_uuids(wanted["cases.report"])).values_list("reports__public_id", "code")}
     codes |= {("cases.case", str(public_id)): code for public_id, code in cases.filter(
         public_id__in=_uuids(wanted["cases.case"])).values_list("public_id", "code")}
-    by_pk = dict(visible_cases(request.user).filter(reports__in=[d.report_id for d in disclosures]).values_list(
+    by_pk = dict(cases.filter(reports__in=[d.report_id for d in disclosures]).values_list(
         "reports__id", "code")) if disclosures else {}
     for e in record["events"]:
         e.case_code = codes.get((e.object_type, e.object_id))

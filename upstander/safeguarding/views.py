@@ -57,9 +57,9 @@ def who_spoke_up(alert: RetaliationAlert) -> dict[str, str]:
     how = ""
     if report is not None:
         kind = "member of staff" if report.reporter_type == ReporterType.STAFF else "member of the public"
-        how = {ReportingMode.CONFIDENTIAL: f"Reported in confidence, as a {kind}",
-               ReportingMode.NAMED: f"Reported by name, as a {kind}",
-               ReportingMode.ANONYMOUS: f"Reported anonymously, as a {kind}"}.get(report.mode, "")
+        how = {str(ReportingMode.CONFIDENTIAL): f"Reported in confidence, as a {kind}",
+               str(ReportingMode.NAMED): f"Reported by name, as a {kind}",
+               str(ReportingMode.ANONYMOUS): f"Reported anonymously, as a {kind}"}.get(report.mode, "")
     if alert.person is not None:
         person = alert.person
         return {"name": f"{person.rank} {person.full_name}", "unit": person.unit.name, "how": how}
