@@ -14,7 +14,7 @@ urlpatterns = [
     path("people/", include("upstander.people.urls")),
     path("safeguarding/", include("upstander.safeguarding.urls")),
     path("custody/", include("upstander.custody.urls")),
-    path("audit/", include("upstander.audit.urls")),
+    path("audit/", include("upstander.oversight.audit_urls")),
     path("insight/", include("upstander.insight.urls")),
     path("", include("upstander.workspace.urls")),
 ]

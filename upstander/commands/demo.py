@@ -55,8 +55,8 @@ def demo(port: int, staff: int, no_serve: bool) -> None:
         return
     from django.core.management import call_command
 
-    # The overseer's witness: a separate process with its own data directory (audit/demo_witness.py).
-    from upstander.audit.demo_witness import start_demo_witness
+    # The overseer's witness: a separate process with its own data directory (oversight/demo_witness.py).
+    from upstander.oversight.demo_witness import start_demo_witness
 
     start_demo_witness(url.rstrip("/"))
     # runserver on loopback only; its request log is silenced in settings (no client addresses are logged).

@@ -122,15 +122,15 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "oversight/escalations/": (frozenset({"overseer"}), lambda w: "/oversight/escalations/"),
     "oversight/statistics/": (frozenset({"overseer"}), lambda w: "/oversight/statistics/"),
     "oversight/crews": (frozenset({"overseer"}), lambda w: "/oversight/crews"),
-    # Protection: the overseer only (retaliation alerts name the staff reporter). The world has no retaliation
-    # alert (monitoring makes those from HR history), so the overseer gets 404 there: see NO_OBJECT_IN_WORLD.
+    # Protection: the overseer only (retaliation alerts name the staff reporter).
     "safeguarding/": (frozenset({"overseer"}), lambda w: "/safeguarding/"),
     "safeguarding/rates": (frozenset({"overseer"}), lambda w: "/safeguarding/rates"),
     "safeguarding/tasks/<uuid:public_id>": (frozenset({"overseer"}),
                                             lambda w: f"/safeguarding/tasks/{w.safeguarding_task.public_id}"),
-    "safeguarding/alerts/<uuid:public_id>": (frozenset({"overseer"}), lambda w: f"/safeguarding/alerts/{_random()}"),
+    "safeguarding/alerts/<uuid:public_id>": (frozenset({"overseer"}),
+                                             lambda w: f"/safeguarding/alerts/{w.alert.public_id}"),
     "safeguarding/alerts/<uuid:public_id>/close": (frozenset({"overseer"}),
-                                                   lambda w: f"/safeguarding/alerts/{_random()}/close"),
+                                                   lambda w: f"/safeguarding/alerts/{w.alert.public_id}/close"),
     # The roster: the HR feed takes a bearer token, never a session; declarations for their person, supervisors
     # and the overseer.
     "people/api/feed": (NOBODY, lambda w: "/people/api/feed"),
@@ -146,7 +146,7 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
 
 # Routes whose object the test world does not make: an allowed persona may get 404 there (the refused ones are
 # still checked in full).
-NO_OBJECT_IN_WORLD = {"safeguarding/alerts/<uuid:public_id>"}
+NO_OBJECT_IN_WORLD: set[str] = set()
 
 
 def _walk(patterns, prefix=""):

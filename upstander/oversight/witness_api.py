@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from upstander.audit.witness import (
+from upstander.oversight.witness_feed import (
     AUDIT_WITNESS_SCOPE,
     PULL_LIMIT,
     WitnessNotConfigured,

@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 
-from upstander.audit.witness_views import witness_summary
+from upstander.oversight.audit_views import witness_summary
 
 register = template.Library()
 
 
-@register.inclusion_tag("audit/witness_status.html")
+@register.inclusion_tag("oversight/audit/witness_status.html")
 def witness_status() -> dict[str, Any]:
     return {"witness": witness_summary(), "show_link": True}

@@ -21,10 +21,10 @@ from django.conf import settings
 
 from upstander.accounts.models import ApiToken, Role, User
 from upstander.audit.log import Actor
-from upstander.audit.witness import AUDIT_WITNESS_SCOPE
 from upstander.lib import crypto
 from upstander.lib.keyfiles import write_private
 from upstander.lib.keys import overseer_public_path
+from upstander.oversight.witness_feed import AUDIT_WITNESS_SCOPE
 from upstander.people.actions import do_create_api_token
 
 EVERY_SECONDS = 300
