@@ -36,7 +36,7 @@ from upstander.cases.models import Case, Report
 from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _write
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
-from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in
 from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
@@ -78,6 +78,7 @@ NOT_FETCHED = {
     "people/<uuid:public_id>/declarations/<uuid:association_id>/end": "POST only: no declaration in this walk",
     "safeguarding/alerts/<uuid:public_id>/close": "POST only, overseer only",
     "accounts/enrol": "only in the middle of a first sign-in",
+    "report/exit": "POST only: the reporter's quick exit, which ends the reporter's own visit",
     "accounts/staff/<uuid:public_id>/disable": "POST only: account administration",
     "accounts/staff/<uuid:public_id>/role": "POST only: account administration",
     "audit/api/witness": "POST only, the witness's token: a signed head, nothing about reports",
@@ -87,7 +88,7 @@ NOT_FETCHED = {
 # Pages that list every staff account of the installation by name, whatever anyone reported: the administrator's
 # staff accounts page names the reporter because they have an account, not because they reported. Everything else
 # about the reporter (staff number, e-mail, unit) must still never appear there.
-ACCOUNT_LISTS = {"/accounts/staff/"}
+ACCOUNT_LISTS = {"/accounts/staff/", "/custody/accounts/"}
 NAMES = {"name", "family name"}
 
 
@@ -155,7 +156,7 @@ class Walk:
 
 
 def _report(journey: Journey) -> Report:
-    from upstander.intake import receipts
+    from upstander.reports import receipts
 
     return Report.objects.get(receipt_lookup=receipts.derive(receipts.normalise(journey.receipt)).lookup)
 
@@ -192,7 +193,10 @@ def _urls(cast, roster) -> list[str]:
         "oversight/escalations/": ["/oversight/escalations/"], "oversight/statistics/": ["/oversight/statistics/"],
         "people/<uuid:public_id>/declarations": [f"/people/{roster[n].public_id}/declarations" for n in ("1004", "2002")],
         "people/api/feed": ["/people/api/feed"], "people/declarations": ["/people/declarations"],
-        "report/": ["/report/"], "report/^new/(?P<page>how|about-you|what)$": ["/report/new/how"],
+        "report/": ["/report/"],
+        "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": [
+            "/report/new/how"],
+        "report/new/resume": ["/report/new/resume"],
         "report/leave": ["/report/leave"], "report/new/": ["/report/new/"], "report/new/check": ["/report/new/check"],
         "report/new/files": ["/report/new/files"], "report/return": ["/report/return"],
         "report/status": ["/report/status"], "report/status/information": ["/report/status/information"],
@@ -216,6 +220,7 @@ def _submit(answers: Answers, *, about_you: dict | None = None) -> Journey:
     journey.client.post("/report/new/about-you", about_you)
     assert journey.what().status_code == 302
     assert journey.upload([]).status_code == 302
+    assert journey.equality().status_code == 302
     journey.check_token()
     journey.receipt = receipt_in(journey.submit())
     return journey

@@ -11,10 +11,10 @@ from django.db import transaction
 
 from upstander.audit.log import Actor, record
 from upstander.cases.choices import ReporterType, ReportingMode
-from upstander.intake.reports import Identity, ReportInput, Subject, create_report
 from upstander.lib import clock
 from upstander.people.models import Person
 from upstander.people.tests.roster import load_roster
+from upstander.reports.creation import Identity, ReportInput, Subject, create_report
 from upstander.safeguarding.retaliation import do_close_alert, do_report_retaliation
 from upstander.safeguarding.tests.helpers import allegation_from, staff_report
 
