@@ -36,12 +36,12 @@ from upstander.cases.models import Case, Report
 from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _write
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
-from upstander.testing.journeys import Answers, Journey, come_back, receipt_in
 from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
 from upstander.testing.fixtures import login
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in
 
 CANARY = {
     "name": "Zephyrine Quillfeather", "family name": "Quillfeather", "staff number": "QZ7719",
