@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "upstander.oversight",
     "upstander.insight",
     "upstander.custody",
+    "upstander.evidence",
 ]
 
 MIDDLEWARE = [
