@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "insight": "upstander.insight.commands:insight",
     "people": "upstander.people.commands:people",
     "intake": "upstander.intake.commands:intake",
+    "evidence": "upstander.evidence.command:evidence",
 }
 
 

@@ -1,0 +1,100 @@
+"""Classify a parsed chat and sum it up: the glue between the parsers, the classifier and the policy, shared by the
+command, the case actions and the benchmark.
+
+Only what a person wrote is classified: a message's text, or a media message's caption. System lines, deleted
+messages and bare placeholders are never flagged."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from upstander.evidence.classifier import model
+from upstander.evidence.classifier.data import CATEGORIES
+from upstander.evidence.classifier.model import Verdict
+from upstander.evidence.parsing import ChatMessage, Kind, ParsedChat
+from upstander.lib import policy
+
+BATCH = 2000
+NOTHING = Verdict("", 0.0, ())
+_PLACEHOLDER = re.compile(r"^(<media omitted>|<[^<>]{1,40} omitted>|.+ omitted|.*<attached: [^>]+>|.+ \(file attached\))$",
+                          re.IGNORECASE)
+
+
+def evidence_policy() -> dict:
+    return policy.load("evidence")
+
+
+def thresholds() -> dict[str, float]:
+    values = evidence_policy()["classifier"]["thresholds"]
+    missing = set(CATEGORIES) - set(values)
+    if missing:
+        raise KeyError(f"policy/evidence.toml has no threshold for {sorted(missing)}")
+    return {c: float(values[c]) for c in CATEGORIES}
+
+
+def category_label(key: str) -> str:
+    return str(evidence_policy().get("labels", {}).get(key, key.replace("_", " ")))
+
+
+def readable(message: ChatMessage) -> str:
+    """The words a person wrote in this message, if any."""
+    if message.kind == Kind.MESSAGE:
+        return message.text
+    if message.kind == Kind.MEDIA:
+        first, _, rest = message.text.partition("\n")
+        return rest if _PLACEHOLDER.match(first.strip().strip("\u200e")) else message.text
+    return ""
+
+
+def classify(messages: Sequence[ChatMessage], *, progress: Callable[[int], None] | None = None,
+             classifier: model.Classifier | None = None) -> list[Verdict]:
+    classifier = classifier or model.load()
+    cuts = thresholds()
+    verdicts: list[Verdict] = [NOTHING] * len(messages)
+    for start in range(0, len(messages), BATCH):
+        batch = messages[start:start + BATCH]
+        texts = [readable(m) for m in batch]
+        wanted = [i for i, t in enumerate(texts) if t.strip()]
+        for i, verdict in zip(wanted, classifier.classify([texts[i] for i in wanted], cuts), strict=True):
+            verdicts[start + i] = verdict
+        if progress:
+            progress(len(batch))
+    return verdicts
+
+
+@dataclass
+class Summary:
+    format: str
+    messages: int
+    unreadable_lines: int
+    senders: dict[str, dict[str, int]]
+    flags: list[dict]
+
+    def as_dict(self) -> dict:
+        return {"format": self.format, "messages": self.messages, "unreadable_lines": self.unreadable_lines,
+                "senders": self.senders, "flags": self.flags}
+
+
+def summarise(chat: ParsedChat, verdicts: Sequence[Verdict]) -> Summary:
+    """The command's JSON document: people's messages counted, flags per sender and category, each flag with why."""
+    senders: dict[str, Counter[str]] = defaultdict(Counter)
+    flags = []
+    for message, verdict in zip(chat.messages, verdicts, strict=True):
+        if message.kind not in Kind.PEOPLE:
+            continue
+        senders[message.sender]  # every sender is listed, flagged or not  # noqa: B018
+        if verdict.category:
+            senders[message.sender][verdict.category] += 1
+            flags.append({"sender": message.sender, "at": message.at, "text": message.text,
+                          "category": verdict.category, "score": round(verdict.score, 4), "why": list(verdict.why),
+                          "kind": message.kind, "channel": message.channel})
+    ordered = {name: {c: counts[c] for c in CATEGORIES if counts[c]} for name, counts in senders.items()}
+    return Summary(chat.format, len(chat.people_messages), len(chat.unreadable), ordered, flags)
+
+
+def model_version() -> str:
+    """Which model scored an export: the first 16 hex digits of its training data's SHA-256."""
+    return model.load().version
