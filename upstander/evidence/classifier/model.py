@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 
 from upstander.evidence.classifier.data import CATEGORIES
@@ -99,15 +99,21 @@ class Classifier:
         return verdicts
 
     def why(self, features: sparse.csr_matrix, row: int, column: int, count: int = 4) -> tuple[str, ...]:
-        """The n-grams with the largest part in the category's score: words first, then character fragments."""
+        """The n-grams with the largest part in the category's score: words (not "the", "is a"), else character
+        fragments."""
         start, end = features.indptr[row], features.indptr[row + 1]
         columns, values = features.indices[start:end], features.data[start:end]
         parts = values * self.coef[columns, column]
         order = np.argsort(-parts)
-        words = [self.terms[columns[i]] for i in order if parts[i] > 0 and columns[i] < self.word_count]
+        words = [self.terms[columns[i]] for i in order if parts[i] > 0 and columns[i] < self.word_count
+                 and not _only_stop_words(self.terms[columns[i]])]
         if words:
             return tuple(words[:count])
         return tuple(self.terms[columns[i]] for i in order[:count] if parts[i] > 0)
+
+
+def _only_stop_words(term: str) -> bool:
+    return all(word in ENGLISH_STOP_WORDS or word == "0" for word in term.split())
 
 
 def _sigmoid(x):
