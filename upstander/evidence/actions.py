@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from upstander.audit.log import Actor
-from upstander.cases.guards import Refused, atomic, label, now, record, require, require_open, require_reasons
+from upstander.cases.guards import Refused, atomic, label, record, require, require_open, require_reasons
 from upstander.cases.models import Case
 from upstander.evidence import review, sealing
 from upstander.evidence.classifier.model import Verdict
@@ -85,7 +85,7 @@ def _store(actor, case: Case, name: str, data: bytes, chat: ParsedChat, verdicts
         case=case, name=name[:255], format=chat.format, size=len(data), sha256=crypto.sha256_hex(data),
         message_count=len(chat.people_messages), system_count=chat.kind_counts()[Kind.SYSTEM],
         unreadable_count=len(chat.unreadable), notes=chat.notes, model_version=review.model_version(),
-        received_at=now(), received_by=label(actor))
+        received_at=clock.now(), received_by=label(actor))
     if chat.unreadable:
         export.unreadable_ct = sealing.encrypt_json(data_key, export.public_id, "unreadable",
                                                     [u.as_dict() for u in chat.unreadable])
@@ -135,7 +135,7 @@ def _decide(actor, message: ChatMessage, decision: str, note: str) -> FlagDecisi
             raise Refused("Refused: this message was not flagged, so there is no flag to decide.")
         note = require_reasons(note, doing)
         made = FlagDecision.objects.create(message=message, decision=decision, category=message.category, note=note,
-                                           decided_by=label(actor), decided_at=now())
+                                           decided_by=label(actor), decided_at=clock.now())
         message.state = decision
         message.save(update_fields=["state"])
         sender = message.sender.name if message.sender else "(no sender)"
@@ -161,7 +161,7 @@ def do_link_sender(*, actor, sender: ChatSender, person=None) -> ChatSender:
         if person is not None and person.pk == sender.person_id:
             raise ValidationError("That sender is already linked to that person.")
         sender.person = person
-        sender.linked_by, sender.linked_at = (label(actor), now()) if person else ("", None)
+        sender.linked_by, sender.linked_at = (label(actor), clock.now()) if person else ("", None)
         sender.save(update_fields=["person", "linked_by", "linked_at"])
         record(actor, "evidence.sender.link", sender, reason=f"case {sender.export.case.code}: “{sender.name}” "
                + (f"linked to {person.number}" if person else "unlinked"))
@@ -174,6 +174,6 @@ def do_open_whole_chat(*, actor, export: ChatExport, reason: str) -> WholeChatRe
     with atomic():
         _require_reviewer(actor, export.case, "read the whole chat")
         reason = require_reasons(reason, "read the whole chat")
-        reading = WholeChatReading.objects.create(export=export, user=actor, reason=reason, opened_at=now())
+        reading = WholeChatReading.objects.create(export=export, user=actor, reason=reason, opened_at=clock.now())
         record(actor, "evidence.whole_chat", export, reason=f"case {export.case.code}: {reason}")
     return reading

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -104,7 +105,8 @@ def review(path: Path, as_json: bool, case_code: str, order: str | None) -> None
             else:
                 chat = read_path(path, order=order)
                 bar.total = len(chat.messages)
-                verdicts = classify(chat.messages, progress=bar.update)
+                workers = min(2, os.cpu_count() or 1) if len(chat.messages) > 20_000 else 1
+                verdicts = classify(chat.messages, progress=bar.update, workers=workers)
     except (ParseError, LookupError, PermissionDenied, OSError) as exc:
         _fail(str(exc), as_json)
         return

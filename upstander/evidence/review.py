@@ -6,9 +6,11 @@ messages and bare placeholders are never flagged."""
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from upstander.evidence.classifier import model
@@ -49,17 +51,34 @@ def readable(message: ChatMessage) -> str:
     return ""
 
 
+def _classify_texts(texts: list[str], cuts: dict[str, float]) -> list[Verdict]:
+    """One batch, in a worker process: the model is the parent's, inherited when the worker was forked."""
+    return model.load().classify(texts, cuts)
+
+
 def classify(messages: Sequence[ChatMessage], *, progress: Callable[[int], None] | None = None,
-             classifier: model.Classifier | None = None) -> list[Verdict]:
-    classifier = classifier or model.load()
+             classifier: model.Classifier | None = None, workers: int = 1) -> list[Verdict]:
+    """A verdict per message. With workers > 1 (the command on a large export) batches are classified in that
+    many forked processes; pages and actions classify in their own process."""
     cuts = thresholds()
+    texts = [readable(m) for m in messages]
+    wanted = [i for i, t in enumerate(texts) if t.strip()]
+    batches = [wanted[s:s + BATCH] for s in range(0, len(wanted), BATCH)]
     verdicts: list[Verdict] = [NOTHING] * len(messages)
-    for start in range(0, len(messages), BATCH):
-        batch = messages[start:start + BATCH]
-        texts = [readable(m) for m in batch]
-        wanted = [i for i, t in enumerate(texts) if t.strip()]
-        for i, verdict in zip(wanted, classifier.classify([texts[i] for i in wanted], cuts), strict=True):
-            verdicts[start + i] = verdict
+    if workers > 1 and len(batches) > 1 and classifier is None:
+        model.load()  # loaded once here, shared with the forked workers
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_classify_texts, [[texts[i] for i in b] for b in batches], [cuts] * len(batches))
+            for batch, result in zip(batches, results, strict=True):
+                for i, verdict in zip(batch, result, strict=True):
+                    verdicts[i] = verdict
+                if progress:
+                    progress(len(batch))
+        return verdicts
+    classifier = classifier or model.load()
+    for batch in batches:
+        for i, verdict in zip(batch, classifier.classify([texts[i] for i in batch], cuts), strict=True):
+            verdicts[i] = verdict
         if progress:
             progress(len(batch))
     return verdicts

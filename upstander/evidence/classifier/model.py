@@ -1,10 +1,14 @@
 """The shipped message classifier: TF-IDF over word 1-2 grams and character 3-5 grams (inside word boundaries) of the
 normalised text, one logistic regression per category (one-vs-rest), trained by train.py on
-../shared/data/abuse-train and stored as plain arrays in data/classifier.npz (no pickle: the vocabulary as text, the
-IDF weights, the coefficients and intercepts). Thresholds per category are policy (policy/evidence.toml).
+../shared/data/abuse-train and stored as plain arrays in data/classifier.npz (no pickle).
+
+N-grams are hashed into 2**20 buckets per block (scikit-learn's HashingVectorizer, whose counting loop is compiled,
+so 100,000 messages are read in seconds); only buckets seen in at least `min_df` training rows are kept, and the
+file holds their numbers, IDF weights and coefficients. Thresholds per category are policy (policy/evidence.toml).
 
 A message gets the category whose probability clears its threshold by the widest margin (in log-odds), or none.
-Each flag says why: the n-grams of the message that pushed that category's score up most."""
+Each flag says why: the n-grams of the message that pushed that category's score up most (found by hashing the
+message's own n-grams again, so no vocabulary needs shipping)."""
 
 from __future__ import annotations
 
@@ -17,15 +21,29 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 from upstander.evidence.classifier.data import CATEGORIES
 from upstander.evidence.classifier.normalise import normalise
 
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "classifier.npz"  # data/* is package data
-WORD = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b", "lowercase": False}
-CHAR = {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": False}
+BUCKETS = 2**20
+BLOCKS = {
+    "word": {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b", "lowercase": False},
+    "char": {"analyzer": "char_wb", "ngram_range": (3, 5), "lowercase": False},
+}
+
+
+def hasher(kind: str) -> HashingVectorizer:
+    return HashingVectorizer(n_features=BUCKETS, alternate_sign=False, norm=None, dtype=np.float64, **BLOCKS[kind])
+
+
+def bucket(ngram: str) -> int:
+    """The bucket HashingVectorizer puts an n-gram in (its murmurhash, as its compiled loop computes it)."""
+    h = murmurhash3_32(ngram, seed=0)
+    return (2147483647 - (BUCKETS - 1)) % BUCKETS if h == -2147483648 else abs(h) % BUCKETS
 
 
 @dataclass(frozen=True)
@@ -35,85 +53,104 @@ class Verdict:
     why: tuple[str, ...]  # the n-grams that weighed most for it
 
 
-def _text_array(values: list[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
+@dataclass
+class Block:
+    kind: str
+    kept: np.ndarray  # bucket numbers, ascending
+    idf: np.ndarray  # one per kept bucket
 
+    def __post_init__(self) -> None:
+        self.hasher = hasher(self.kind)
+        self.analyzer = self.hasher.build_analyzer()
+        self.select = sparse.csr_matrix((np.ones(len(self.kept)), (self.kept, np.arange(len(self.kept)))),
+                                        shape=(BUCKETS, len(self.kept)))
 
-def _text_list(array: np.ndarray) -> list[str]:
-    data = bytes(array).decode("utf-8")
-    return data.split("\n") if data else []
+    def counts(self, normalised: list[str]) -> sparse.csr_matrix:
+        return (self.hasher.transform(normalised) @ self.select).tocsr()
+
+    def tfidf(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Sublinear TF x IDF, L2-normalised: scikit-learn's TfidfTransformer(sublinear_tf=True) exactly."""
+        counts = counts.astype(np.float64)
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+        return normalize(counts @ sparse.diags(self.idf), copy=False)
 
 
 class Classifier:
-    def __init__(self, blocks: list[tuple[str, list[str], np.ndarray]], coef: np.ndarray, intercept: np.ndarray,
-                 meta: dict):
-        """blocks: (kind, vocabulary in column order, idf) for "word" and/or "char"; coef: features x categories."""
-        self.meta = meta
+    def __init__(self, blocks: list[Block], coef: np.ndarray, intercept: np.ndarray, meta: dict):
+        """coef: (kept buckets of every block, in block order) x categories."""
+        self.blocks, self.meta = blocks, meta
         self.coef = coef.astype(np.float32)
         self.intercept = intercept.astype(np.float32)
-        self.terms: list[str] = []
-        self._vectorizers: list[tuple[CountVectorizer, np.ndarray]] = []
-        for kind, vocabulary, idf in blocks:
-            params = WORD if kind == "word" else CHAR
-            vectorizer = CountVectorizer(vocabulary={t: i for i, t in enumerate(vocabulary)}, dtype=np.float32,
-                                         **params)
-            self._vectorizers.append((vectorizer, idf.astype(np.float32)))
-            self.terms += vocabulary if kind == "word" else [f"“{t.strip()}…”" for t in vocabulary]
-        self.word_count = len(blocks[0][1]) if blocks and blocks[0][0] == "word" else 0
+        self.offsets = np.cumsum([0] + [len(b.kept) for b in blocks])
 
     @property
     def version(self) -> str:
         return str(self.meta.get("trained_on", {}).get("sha256", ""))[:16]
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
-        """Sublinear TF x IDF, each block L2-normalised, side by side: scikit-learn's TfidfVectorizer exactly."""
         normalised = [normalise(t) for t in texts]
-        parts = []
-        for vectorizer, idf in self._vectorizers:
-            counts = vectorizer.transform(normalised).tocsr()
-            np.log(counts.data, out=counts.data)
-            counts.data += 1.0
-            parts.append(normalize(counts @ sparse.diags(idf), copy=False))
-        return sparse.hstack(parts, format="csr")
+        return sparse.hstack([b.tfidf(b.counts(normalised)) for b in self.blocks], format="csr")
+
+    def decision(self, features: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(features @ self.coef) + self.intercept
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """texts x categories, each P(category | text) from its one-vs-rest model."""
         return _sigmoid(self.decision(self.features(texts)))
 
-    def decision(self, features: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(features @ self.coef) + self.intercept
-
     def classify(self, texts: list[str], thresholds: dict[str, float], *, explain: int = 4) -> list[Verdict]:
         features = self.features(texts)
         logits = self.decision(features)
-        cut = np.array([_logit(thresholds[c]) for c in CATEGORIES], dtype=np.float32)
-        margins = logits - cut
+        margins = logits - np.array([_logit(thresholds[c]) for c in CATEGORIES], dtype=np.float32)
         best = np.argmax(margins, axis=1)
         verdicts = []
         for row, column in enumerate(best):
             probability = float(_sigmoid(logits[row, column]))
             if margins[row, column] < 0:
                 verdicts.append(Verdict("", probability, ()))
-                continue
-            verdicts.append(Verdict(CATEGORIES[column], probability, self.why(features, row, column, explain)))
+            else:
+                verdicts.append(Verdict(CATEGORIES[column], probability,
+                                        self.why(texts[row], features, row, column, explain)))
         return verdicts
 
-    def why(self, features: sparse.csr_matrix, row: int, column: int, count: int = 4) -> tuple[str, ...]:
+    def _names(self, normalised: str, which: int) -> dict[int, str]:
+        """Feature column -> an n-gram of this text that falls in it, for one block."""
+        block, offset = self.blocks[which], int(self.offsets[which])
+        grams = list(dict.fromkeys(block.analyzer(normalised)))
+        buckets = np.array([bucket(g) for g in grams], dtype=np.int64)
+        at = np.minimum(np.searchsorted(block.kept, buckets), len(block.kept) - 1)
+        names: dict[int, str] = {}
+        for gram, position, found in zip(grams, at, block.kept[at] == buckets, strict=True):
+            if found:
+                names.setdefault(offset + int(position), gram if block.kind == "word" else f"“{gram.strip()}…”")
+        return names
+
+    def why(self, text: str, features: sparse.csr_matrix, row: int, column: int, count: int = 4) -> tuple[str, ...]:
         """The n-grams with the largest part in the category's score: words (not "the", "is a"), else character
-        fragments."""
+        fragments (looked up only when no word counts, as they are many)."""
         start, end = features.indptr[row], features.indptr[row + 1]
-        columns, values = features.indices[start:end], features.data[start:end]
-        parts = values * self.coef[columns, column]
-        order = np.argsort(-parts)
-        words = [self.terms[columns[i]] for i in order if parts[i] > 0 and columns[i] < self.word_count
-                 and not _only_stop_words(self.terms[columns[i]])]
-        if words:
-            return tuple(words[:count])
-        return tuple(self.terms[columns[i]] for i in order[:count] if parts[i] > 0)
+        columns = features.indices[start:end]
+        parts = features.data[start:end] * self.coef[columns, column]
+        ranked = [int(columns[i]) for i in np.argsort(-parts) if parts[i] > 0]
+        normalised = normalise(text)
+        for which in range(len(self.blocks)):
+            low, high = self.offsets[which], self.offsets[which + 1]
+            mine = [c for c in ranked if low <= c < high]
+            if not mine:
+                continue
+            names = self._names(normalised, which)
+            found = [names[c] for c in mine if c in names and not _only_stop_words(names[c])]
+            if found:
+                return tuple(found[:count])
+        return ()
+
+
+_PLACEHOLDERS = {"0", "xuser", "xurl"}  # what normalise() puts for numbers, handles and links
 
 
 def _only_stop_words(term: str) -> bool:
-    return all(word in ENGLISH_STOP_WORDS or word == "0" for word in term.split())
+    return all(word in ENGLISH_STOP_WORDS or word in _PLACEHOLDERS or len(word) == 1 for word in term.split())
 
 
 def _sigmoid(x):
@@ -125,25 +162,22 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def save(path: Path, blocks: list[tuple[str, list[str], np.ndarray]], coef: np.ndarray, intercept: np.ndarray,
-         meta: dict) -> None:
-    arrays = {"meta": _text_array([json.dumps(meta, sort_keys=True)]), "coef": coef.astype(np.float16),
-              "intercept": intercept.astype(np.float32), "kinds": _text_array([k for k, _, _ in blocks])}
-    for kind, vocabulary, idf in blocks:
-        arrays[f"{kind}_vocab"] = _text_array(vocabulary)
-        arrays[f"{kind}_idf"] = idf.astype(np.float32)
+def save(path: Path, classifier: Classifier) -> None:
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.frombuffer(json.dumps(classifier.meta, sort_keys=True).encode(), dtype=np.uint8),
+        "coef": classifier.coef.astype(np.float16), "intercept": classifier.intercept.astype(np.float32),
+        "kinds": np.frombuffer(",".join(b.kind for b in classifier.blocks).encode(), dtype=np.uint8)}
+    for block in classifier.blocks:
+        arrays[f"{block.kind}_kept"] = block.kept.astype(np.int32)
+        arrays[f"{block.kind}_idf"] = block.idf.astype(np.float32)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     path.write_bytes(buffer.getvalue())
 
 
-def from_arrays(arrays) -> Classifier:
-    kinds = _text_list(arrays["kinds"])
-    blocks = [(k, _text_list(arrays[f"{k}_vocab"]), arrays[f"{k}_idf"]) for k in kinds]
-    return Classifier(blocks, arrays["coef"], arrays["intercept"], json.loads(_text_list(arrays["meta"])[0]))
-
-
 @cache
 def load(path: Path = MODEL_PATH) -> Classifier:
     with np.load(path, allow_pickle=False) as arrays:
-        return from_arrays(arrays)
+        kinds = bytes(arrays["kinds"]).decode().split(",")
+        blocks = [Block(k, arrays[f"{k}_kept"].astype(np.int64), arrays[f"{k}_idf"].astype(np.float64)) for k in kinds]
+        return Classifier(blocks, arrays["coef"], arrays["intercept"], json.loads(bytes(arrays["meta"]).decode()))

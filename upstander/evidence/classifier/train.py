@@ -4,12 +4,13 @@ upstander/evidence/data/classifier.npz.
     .venv/bin/python -m upstander.evidence.classifier.train            # train, write, check
     .venv/bin/python -m upstander.evidence.classifier.train --check    # only check the shipped file
 
-Deterministic (liblinear on fixed data in a fixed order): the same rows give the same coefficients. The approach,
+Deterministic (liblinear with a fixed seed on fixed data): the same rows give the same coefficients. The approach,
 its features and C were chosen by measurement on the development split (bench/evidence_models.py, docs/evidence.md);
 the thresholds per category are policy (policy/evidence.toml), chosen on the development split as that bench shows.
 
-Labels: a row is a positive for its primary category (SOURCE.md's mapping) and for its `also` categories only where
-that measured better on the development split (ALSO_USED); the `none` rows and the other categories are negatives.
+Labels: a row is a positive for its primary category (SOURCE.md's mapping), and for its `also` categories only for
+the categories in Recipe.also (none ship: counting EDOS threats as sexist and EDOS objectification as sexual
+measured worse on the development split); `none` rows and the other categories are negatives.
 The shipped file stores float16 coefficients; the check proves the loaded model gives scikit-learn's probabilities
 to within CHECK_TOLERANCE and that it was trained on the data now in ../shared/data."""
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -35,9 +35,8 @@ class Recipe:
     word: bool = True
     char: bool = True
     c: float = 1.0  # inverse regularisation of each one-vs-rest logistic regression
-    word_min_df: int = 2
+    word_min_df: int = 2  # a bucket must occur in this many training rows to be kept
     char_min_df: int = 5
-    char_max_features: int = 60000
     also: tuple[str, ...] = field(default=())  # categories whose `also` labels count as positives
 
 
@@ -53,39 +52,42 @@ def targets(rows: list[data.Row], recipe: Recipe) -> np.ndarray:
     return y
 
 
+def _block(kind: str, texts: list[str], min_df: int):
+    """The kept buckets and their IDF, and the training rows' TF-IDF from scikit-learn's own transformer (so the
+    check below compares two independent computations)."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # noqa: PLC0415 - training only
+
+    counts = model.hasher(kind).transform(texts).tocsr()
+    df = np.bincount(counts.indices, minlength=model.BUCKETS)
+    kept = np.flatnonzero(df >= min_df)
+    transformer = TfidfTransformer(sublinear_tf=True)
+    features = transformer.fit_transform(counts[:, kept])
+    return model.Block(kind, kept, transformer.idf_), features
+
+
 def fit(rows: list[data.Row], recipe: Recipe = DEFAULT) -> model.Classifier:
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - training only
+    from scipy.sparse import hstack  # noqa: PLC0415 - training only
     from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
     texts = [normalise(r.text) for r in rows]
-    vectorizers = []
-    if recipe.word:
-        vectorizers.append(("word", TfidfVectorizer(sublinear_tf=True, min_df=recipe.word_min_df, **model.WORD)))
-    if recipe.char:
-        vectorizers.append(("char", TfidfVectorizer(sublinear_tf=True, min_df=recipe.char_min_df,
-                                                    max_features=recipe.char_max_features, **model.CHAR)))
-    from scipy.sparse import hstack  # noqa: PLC0415
-
-    features = hstack([v.fit_transform(texts) for _, v in vectorizers], format="csr")
+    made = ([_block("word", texts, recipe.word_min_df)] if recipe.word else []) + (
+        [_block("char", texts, recipe.char_min_df)] if recipe.char else [])
+    features = hstack([f for _, f in made], format="csr")
     y = targets(rows, recipe)
     coef = np.zeros((features.shape[1], len(data.CATEGORIES)), dtype=np.float64)
     intercept = np.full(len(data.CATEGORIES), -10.0)  # a category with too few rows to learn never fires
     for j in range(len(data.CATEGORIES)):
         if y[:, j].sum() >= 3:
-            classifier = LogisticRegression(C=recipe.c, class_weight="balanced", solver="liblinear", max_iter=5000)
+            classifier = LogisticRegression(C=recipe.c, class_weight="balanced", solver="liblinear", max_iter=5000,
+                                            random_state=0)
             classifier.fit(features, y[:, j])
             coef[:, j], intercept[j] = classifier.coef_[0], classifier.intercept_[0]
-    blocks = []
-    for kind, vectorizer in vectorizers:
-        vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-        blocks.append((kind, vocabulary, vectorizer.idf_))
-    meta = {"format": 1, "categories": list(data.CATEGORIES), "recipe": recipe.__dict__ | {"also": list(recipe.also)},
+    meta = {"format": 2, "categories": list(data.CATEGORIES), "recipe": recipe.__dict__ | {"also": list(recipe.also)},
             "trained_on": {"rows": len(rows), "sha256": data.digest(rows)}}
-    trained = model.Classifier(blocks, coef, intercept, meta)
     picks = list(range(0, len(rows), max(1, len(rows) // 40)))
     exact = 1.0 / (1.0 + np.exp(-(features[picks] @ coef + intercept)))
     meta["checks"] = [[rows[i].text, [round(float(p), 6) for p in exact[k]]] for k, i in enumerate(picks)]
-    return trained
+    return model.Classifier([b for b, _ in made], coef, intercept, meta)
 
 
 def check(classifier: model.Classifier, rows: list[data.Row] | None = None) -> float:
@@ -101,14 +103,6 @@ def check(classifier: model.Classifier, rows: list[data.Row] | None = None) -> f
     return gap
 
 
-def write(classifier: model.Classifier, path: Path = model.MODEL_PATH) -> None:
-    blocks = []
-    for vectorizer, idf in classifier._vectorizers:
-        vocabulary = sorted(vectorizer.vocabulary, key=vectorizer.vocabulary.__getitem__)
-        blocks.append(("word" if vectorizer.analyzer == "word" else "char", vocabulary, idf))
-    model.save(path, blocks, classifier.coef, classifier.intercept, classifier.meta)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="check the shipped model instead of training")
@@ -120,7 +114,7 @@ def main() -> None:
         print(f"{model.MODEL_PATH.name}: matches its training data; largest gap to scikit-learn {gap:.1e}")
         return
     trained = fit(rows)
-    write(trained)
+    model.save(model.MODEL_PATH, trained)
     model.load.cache_clear()
     gap = check(model.load(), rows)
     print(f"wrote {model.MODEL_PATH} ({model.MODEL_PATH.stat().st_size // 1024} KiB): {len(rows)} rows, "

@@ -39,19 +39,20 @@ _ANDROID = re.compile(rf"^{_DATE},?{_SPACE}+{_TIME}{_AMPM}{_SPACE}[-\u2013]{_SPA
 _SPLIT = re.compile(r"[./-]")
 MAX_SENDER = 100
 
-_ACTOR = r"[^:\n]{1,100}?"  # a system notice names its actor without a colon
-_SYSTEM = re.compile("|".join([
-    r"^messages (and calls )?(to this group )?are (now )?(end-to-end encrypted|secured with end-to-end encryption)",
-    r"^(your )?security code (with .+ )?changed", r"^this (chat|group) (is|was|has) ",
-    rf"^{_ACTOR} (created group|created this group|added |removed |left$|joined using|joined from|changed the "
-    r"subject|changed this group|changed the group|changed their phone|changed to |deleted this group|deleted the "
-    r"group|turned (on|off) |pinned a message|unpinned a message|reset this group|started a (video |voice )?call|"
-    r"updated the|set this group|made this group|was added|was removed|is a contact|now an admin|changed the "
-    r"settings|requested to join)",
-    r"^you (created|added|removed|left|joined|changed|deleted|turned|pinned|were|are|'re|now) ",
-    r"^(missed (voice|video|group) call|voice call|video call|disappearing messages)",
-    r"^(waiting for this message|tap to )", r"^[^:\n]{1,100} left$", r"^you're now an admin",
+# A system notice either starts with fixed words, or names its actor (without a colon) and then does something.
+_SYSTEM_START = re.compile("|".join([
+    r"messages (and calls )?(to this group )?are (now )?(end-to-end encrypted|secured with end-to-end encryption)",
+    r"(your )?security code (with .+ )?changed", r"this (chat|group) (is|was|has) ",
+    r"you (created|added|removed|left|joined|changed|deleted|turned|pinned|were|are|'re|now) ",
+    r"(missed (voice|video|group) call|voice call|video call|disappearing messages)",
+    r"(waiting for this message|tap to )", r"you're now an admin",
 ]), re.IGNORECASE)
+_SYSTEM_DOING = re.compile(
+    r" (created group|created this group|added |removed |joined using|joined from|changed the subject|changed this "
+    r"group|changed the group|changed their phone|changed to |deleted this group|deleted the group|turned (on|off) |"
+    r"pinned a message|unpinned a message|reset this group|started a (video |voice )?call|updated the|set this group|"
+    r"made this group|was added|was removed|is a contact|now an admin|changed the settings|requested to join)",
+    re.IGNORECASE)
 _MEDIA = re.compile("|".join([
     r"^<media omitted>$", r"^<[^<>]{1,40} omitted>$",
     r"^(image|video|audio|sticker|gif|document|contact card|photo|voice message|view once \w+) omitted$",
@@ -151,14 +152,24 @@ def _clean_sender(name: str) -> str:
 
 def _candidates(rest: str) -> list[int]:
     """Where the sender could end: every ": " (and a ":" closing the line), not past MAX_SENDER characters."""
-    ends = [m.start() for m in re.finditer(": ", rest) if 0 < m.start() <= MAX_SENDER]
+    ends = []
+    at = rest.find(": ", 1, MAX_SENDER + 2)
+    while at != -1:
+        ends.append(at)
+        at = rest.find(": ", at + 1, MAX_SENDER + 2)
     if rest.endswith(":") and 0 < len(rest) - 1 <= MAX_SENDER:
         ends.append(len(rest) - 1)
     return ends
 
 
 def is_system(text: str) -> bool:
-    return bool(_SYSTEM.match(text.strip().lstrip(_MARKS)))
+    text = text.strip().lstrip(_MARKS)
+    if _SYSTEM_START.match(text):
+        return True
+    doing = _SYSTEM_DOING.search(text, 0, MAX_SENDER + 40)
+    if doing is not None and 0 < doing.start() <= MAX_SENDER and ":" not in text[:doing.start()]:
+        return True
+    return text.endswith(" left") and ":" not in text and len(text) <= MAX_SENDER + 5
 
 
 def prefix_counts(headers: list[_Header]) -> Counter[str]:

@@ -60,7 +60,7 @@ def test_a_handler_attaches_a_chat_reviews_a_subjects_flags_and_the_case_page_sh
 
     staff.goto(f"{base}/cases/{case.code}/")
     history = staff.locator("#chat-evidence").inner_text()
-    for text, category in FLAGGED_BY_DYER[:2]:
+    for _, category in FLAGGED_BY_DYER[:2]:
         assert f"{category_label(category)} 1" in history, history
     assert category_label(FLAGGED_BY_DYER[2][1]) not in history
     assert ChatMessage.objects.filter(state=FlagState.CONFIRMED).count() == 2
