@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -29,7 +30,7 @@ class Cell:
 @dataclass
 class SenderCounts:
     sender: ChatSender
-    months: list[tuple[object, list[Cell]]] = field(default_factory=list)
+    months: list[tuple[date, list[Cell]]] = field(default_factory=list)
     total: list[Cell] = field(default_factory=list)
     pending: int = 0
 
@@ -39,7 +40,7 @@ def counts(export: ChatExport, senders: list[ChatSender]) -> list[SenderCounts]:
     rows = (ChatMessage.objects.filter(export=export, sender__in=senders, state__in=FLAGGED_STATES)
             .annotate(month=TruncMonth("day")).values("sender_id", "month", "category", "state")
             .annotate(n=Count("id")))
-    table: dict[int, dict[object, dict[str, Cell]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Cell)))
+    table: dict[int, dict[date, dict[str, Cell]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Cell)))
     pending: dict[int, int] = defaultdict(int)
     for row in rows:
         cell = table[row["sender_id"]][row["month"]][row["category"]]

@@ -118,7 +118,9 @@ def slack_files(lines: list[Line], *, channel: str = "general") -> dict[str, byt
     for line in lines:
         moment = line.when if line.when.tzinfo else line.when.replace(tzinfo=UTC)
         ts = f"{moment.timestamp():.6f}"
-        raw: dict = {"type": "message", "ts": ts, "text": line.text}
+        # Slack escapes &, < and > in what people type (its own markup uses < and >).
+        text = line.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        raw: dict = {"type": "message", "ts": ts, "text": text}
         if line.kind == "system":
             raw.update({"subtype": "channel_join", "user": ids.get(line.sender, "U99999999"),
                         "text": f"<@{ids.get(line.sender, 'U99999999')}> has joined the channel"})

@@ -21,6 +21,8 @@ from upstander.lib import policy
 
 BATCH = 2000
 NOTHING = Verdict("", 0.0, ())
+BANTER = "offensive_not_hate"
+_WORDS = re.compile(r"[a-z]+")
 _PLACEHOLDER = re.compile(r"^(<media omitted>|<[^<>]{1,40} omitted>|.+ omitted|.*<attached: [^>]+>|.+ \(file attached\))$",
                           re.IGNORECASE)
 
@@ -51,16 +53,32 @@ def readable(message: ChatMessage) -> str:
     return ""
 
 
+def banter_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in evidence_policy()["classifier"].get("banter", {}).get("words", []))
+
+
+def with_banter(texts: list[str], verdicts: list[Verdict], words: frozenset[str]) -> list[Verdict]:
+    """British insults the training data never saw ("muppet", "bellend"): a message the model leaves unflagged that
+    uses one is offensive_not_hate, with the word as the reason (policy/evidence.toml, docs/evidence.md)."""
+    if not words:
+        return verdicts
+    out = []
+    for text, verdict in zip(texts, verdicts, strict=True):
+        found = [w for w in _WORDS.findall(text.lower()) if w in words] if not verdict.category else []
+        out.append(Verdict(BANTER, verdict.score, tuple(dict.fromkeys(found))) if found else verdict)
+    return out
+
+
 def _classify_texts(texts: list[str], cuts: dict[str, float]) -> list[Verdict]:
     """One batch, in a worker process: the model is the parent's, inherited when the worker was forked."""
-    return model.load().classify(texts, cuts)
+    return with_banter(texts, model.load().classify(texts, cuts), banter_words())
 
 
 def classify(messages: Sequence[ChatMessage], *, progress: Callable[[int], None] | None = None,
              classifier: model.Classifier | None = None, workers: int = 1) -> list[Verdict]:
     """A verdict per message. With workers > 1 (the command on a large export) batches are classified in that
     many forked processes; pages and actions classify in their own process."""
-    cuts = thresholds()
+    cuts, words = thresholds(), banter_words()
     texts = [readable(m) for m in messages]
     wanted = [i for i, t in enumerate(texts) if t.strip()]
     batches = [wanted[s:s + BATCH] for s in range(0, len(wanted), BATCH)]
@@ -77,7 +95,8 @@ def classify(messages: Sequence[ChatMessage], *, progress: Callable[[int], None]
         return verdicts
     classifier = classifier or model.load()
     for batch in batches:
-        for i, verdict in zip(batch, classifier.classify([texts[i] for i in batch], cuts), strict=True):
+        batch_texts = [texts[i] for i in batch]
+        for i, verdict in zip(batch, with_banter(batch_texts, classifier.classify(batch_texts, cuts), words), strict=True):
             verdicts[i] = verdict
         if progress:
             progress(len(batch))

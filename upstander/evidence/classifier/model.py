@@ -171,7 +171,7 @@ def save(path: Path, classifier: Classifier) -> None:
         arrays[f"{block.kind}_kept"] = block.kept.astype(np.int32)
         arrays[f"{block.kind}_idf"] = block.idf.astype(np.float32)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords too narrowly
     path.write_bytes(buffer.getvalue())
 
 

@@ -284,8 +284,8 @@ def parse_text(text: str, label: str, *, order: str | None = None) -> ParsedChat
     order = order or inferred
     chat = ParsedChat(format=FORMAT, source=label, notes=[f"WhatsApp ({'iOS' if style == 'ios' else 'Android'}); "
                                                           + (f"dates read {order} (as asked)" if order != inferred else why)])
-    for header in real:
-        header.when = _moment(header, order)
+    for found_header in real:
+        found_header.when = _moment(found_header, order)
     counts = prefix_counts([h for h in real if h.when is not None])
     current: ChatMessage | None = None
     for number, (line, header) in enumerate(zip(lines, headers, strict=True), start=1):

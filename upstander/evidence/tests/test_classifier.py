@@ -62,3 +62,14 @@ def test_scores_count_each_category_equally_and_banter_called_hate():
     assert scores.per_category["racist"][:3] == (0.5, 0.5, 0.5)
     assert scores.banter_called_hate == 0.5 and scores.banter_rows == 2
     assert abs(scores.macro_f1 - (0.5 + 0.5) / len(data.CATEGORIES)) < 1e-9
+
+
+def test_a_british_insult_the_data_never_saw_is_banter_not_hate():
+    from datetime import datetime
+
+    moment = datetime(2021, 3, 14, 10, 0)
+    messages = [ChatMessage("Dave", "x", moment, "you absolute muppet"),
+                ChatMessage("Dave", "x", moment, "git push the rota to the shared drive later")]
+    muppet, git = classify(messages)
+    assert muppet.category == "offensive_not_hate" and muppet.why == ("muppet",)
+    assert git.category == ""
