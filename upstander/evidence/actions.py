@@ -60,6 +60,11 @@ def _may_attach(actor, case: Case) -> None:
     require(actor, case, REVIEW_WHO, "attach a chat export")
 
 
+def _storable(name: str) -> str:
+    """A sender's name as a database can hold it (PostgreSQL refuses NUL characters in text)."""
+    return name.replace("\x00", "\ufffd")[:255]
+
+
 def _day(message):
     return message.when.date() if message.when.tzinfo is None else clock.local_date(message.when)
 
@@ -71,7 +76,7 @@ def _rows(export: ChatExport, chat: ParsedChat, verdicts: list[Verdict], data_ke
         flagged = bool(verdict.category)
         rows.append(ChatMessage(
             export=export, position=position, sender=senders.get(message.sender) if message.kind in Kind.PEOPLE else None,
-            kind=message.kind, at=message.at[:40], day=_day(message), edited=message.edited,
+            kind=message.kind, at=_storable(message.at)[:40], day=_day(message), edited=message.edited,
             text_ct=sealing.encrypt_message(data_key, export.public_id, position, message.text, list(verdict.why)),
             category=verdict.category, score=round(verdict.score, 4),
             state=FlagState.FLAGGED if flagged else FlagState.NONE))
@@ -82,7 +87,7 @@ def _store(actor, case: Case, name: str, data: bytes, chat: ParsedChat, verdicts
     """Write the export, its key, its chunks, senders and messages. Call inside atomic()."""
     data_key = crypto.new_data_key()
     export = ChatExport.objects.create(
-        case=case, name=name[:255], format=chat.format, size=len(data), sha256=crypto.sha256_hex(data),
+        case=case, name=_storable(name), format=chat.format, size=len(data), sha256=crypto.sha256_hex(data),
         message_count=len(chat.people_messages), system_count=chat.kind_counts()[Kind.SYSTEM],
         unreadable_count=len(chat.unreadable), notes=chat.notes, model_version=review.model_version(),
         received_at=clock.now(), received_by=label(actor))
@@ -98,8 +103,9 @@ def _store(actor, case: Case, name: str, data: bytes, chat: ParsedChat, verdicts
     counts: dict[str, int] = {}
     for message in chat.people_messages:
         counts[message.sender] = counts.get(message.sender, 0) + 1
-    senders = {s.name: s for s in ChatSender.objects.bulk_create(
-        [ChatSender(export=export, name=n[:255], message_count=c) for n, c in counts.items()])}
+    created = ChatSender.objects.bulk_create([ChatSender(export=export, name=_storable(n), message_count=c)
+                                              for n, c in counts.items()])
+    senders = {name: sender for name, sender in zip(counts, created, strict=True)}
     rows = _rows(export, chat, verdicts, data_key, senders)
     for start in range(0, len(rows), INSERT_BATCH):
         ChatMessage.objects.bulk_create(rows[start:start + INSERT_BATCH])
