@@ -88,7 +88,7 @@ _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 def plain_text(text: str, users: dict[str, str]) -> str:
     text = _MENTION.sub(lambda m: "@" + (users.get(m[1]) or m[2] or m[1]), text)
     text = _CHANNEL.sub(lambda m: "#" + m[1], text)
-    text = _LINK.sub(lambda m: m[2] or (m[1][1:] if m[1].startswith("!") else m[1]), text)
+    text = _LINK.sub(lambda m: m[2] or ("@" + m[1][1:] if m[1].startswith("!") else m[1]), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

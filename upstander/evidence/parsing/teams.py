@@ -70,8 +70,26 @@ def html_to_text(html: str) -> tuple[str, int]:
     return re.sub(r"\n{2,}", "\n", text).strip(), parser.media
 
 
+def _is_message(item) -> bool:
+    return isinstance(item, dict) and "createdDateTime" in item and ("body" in item or "messageType" in item)
+
+
+def _nested(data, depth: int = 0) -> list:
+    """Messages kept deeper, as some tools save them ({"chats": [{"messages": [...]}]}): every list of chatMessage
+    objects found within a few levels."""
+    if depth > 4:
+        return []
+    found = []
+    for value in (data.values() if isinstance(data, dict) else data if isinstance(data, list) else []):
+        if isinstance(value, list) and value and all(_is_message(v) for v in value[:20]):
+            found.extend(value)
+        elif isinstance(value, dict | list):
+            found.extend(_nested(value, depth + 1))
+    return found
+
+
 def _messages_in(data, label: str) -> list:
-    if isinstance(data, list):
+    if isinstance(data, list) and (not data or not all(isinstance(v, dict) and not _is_message(v) for v in data[:20])):
         return data
     if isinstance(data, dict):
         if isinstance(data.get("value"), list):
@@ -80,6 +98,9 @@ def _messages_in(data, label: str) -> list:
             return data["messages"]
         if "messageType" in data or "createdDateTime" in data:
             return [data]
+    nested = _nested(data)
+    if nested:
+        return nested
     raise ParseError(label, "this JSON is not a list of Teams chat messages (no `value` list of chatMessage objects)")
 
 

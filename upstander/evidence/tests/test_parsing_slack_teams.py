@@ -131,3 +131,10 @@ def test_broken_json_and_json_that_is_no_chat_are_named_in_the_error():
         read_bytes("config.json", b'{"debug": true}')
     with pytest.raises(ParseError, match=r"holiday\.zip: nothing in it is a chat export"):
         read_bytes("holiday.zip", render.zipped({"photo.jpg": b"\xff\xd8", "notes.md": b"# hi"}))
+
+
+def test_teams_messages_saved_inside_a_chat_object_are_found():
+    lines = conversation(10, seed=11)
+    messages = json.loads(render.teams(lines, page=False))
+    wrapped = {"chats": [{"id": "19:team@thread.v2", "topic": "Relief B", "messages": messages}]}
+    _check(read_bytes("backup.json", json.dumps(wrapped).encode()), lines)
