@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "intake": "upstander.intake.commands:intake",
     "accounts": "upstander.accounts.commands:accounts",
     "witness": "upstander.witness.commands:witness",
+    "evidence": "upstander.evidence.command:evidence",
 }
 
 

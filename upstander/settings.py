@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "upstander.insight",
     "upstander.custody",
     "upstander.workspace",
+    "upstander.evidence",
 ]
 
 MIDDLEWARE = [

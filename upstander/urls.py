@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("upstander.accounts.urls")),
     path("report/", include("upstander.intake.urls")),
     path("cases/reports/", include("upstander.cases.report_urls")),
+    path("cases/<str:code>/evidence/", include("upstander.evidence.urls")),
     path("cases/", include("upstander.cases.urls")),
     path("oversight/", include("upstander.oversight.urls")),
     path("people/", include("upstander.people.urls")),

@@ -33,6 +33,10 @@ def _random() -> str:
     return str(uuid.uuid4())
 
 
+EVIDENCE_EXPORT_ROUTES = ("", "senders/<uuid:sender_id>/", "senders/<uuid:sender_id>/link",
+                          "messages/<uuid:message_id>/decide", "whole-chat", "whole-chat/open", "summary", "original")
+
+
 # route pattern -> (who may use it, the URL to try in the test world)
 TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
@@ -87,6 +91,13 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
         CASE_TEAM, lambda w: f"/cases/{w.case.code}/escalations/{_random()}/seen"),
     "cases/<str:code>/people": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/people"),
     "cases/<str:code>/statement": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/statement"),
+    # Chat evidence on a case: its case team. The world has no export, so export pages answer 404 to them too.
+    "cases/<str:code>/evidence/": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/evidence/"),
+    "cases/<str:code>/evidence/attach": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/evidence/attach"),
+    **{f"cases/<str:code>/evidence/<uuid:export_id>/{tail}": (
+        CASE_TEAM, lambda w, tail=tail: f"/cases/{w.case.code}/evidence/{_random()}/" + tail.replace(
+            "<uuid:sender_id>", _random()).replace("<uuid:message_id>", _random()))
+       for tail in EVIDENCE_EXPORT_ROUTES},
     # Reports: content roles and the facilitator (their own disclosures only).
     "cases/reports/": (CASE_ROLES | {"facilitator"}, lambda w: "/cases/reports/"),
     "cases/reports/disclosures/new": (frozenset({"facilitator"}), lambda w: "/cases/reports/disclosures/new"),
@@ -146,7 +157,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
 
 # Routes whose object the test world does not make: an allowed persona may get 404 there (the refused ones are
 # still checked in full).
-NO_OBJECT_IN_WORLD: set[str] = set()
+NO_OBJECT_IN_WORLD: set[str] = {
+    *(f"cases/<str:code>/evidence/<uuid:export_id>/{tail}" for tail in EVIDENCE_EXPORT_ROUTES)}
 
 
 def _walk(patterns, prefix=""):
