@@ -11,6 +11,7 @@ from upstander.accounts.models import Organisation, OrganisationKind
 from upstander.audit.log import Actor
 from upstander.lib.keyfiles import keys_dir, write_private
 from upstander.lib.keys import ensure_key_files
+from upstander.operations.records import record_installation
 
 
 def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
@@ -34,9 +35,13 @@ def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
     return created
 
 
-def ensure_installation(*, quiet: bool = True) -> dict[str, bytes]:
+def ensure_installation(*, quiet: bool = True, adopted: bool = False) -> dict[str, bytes]:
+    """Key files, organisations and the installation row. Only `operations.setup.set_up_installation` (and the
+    test personas) call this: it is the one place that decides whether making keys is safe."""
     ensure_key_files()
-    return ensure_organisations()
+    created = ensure_organisations()
+    record_installation(adopted=adopted)
+    return created
 
 
 def recovery_secret_path(slug: str):

@@ -40,6 +40,9 @@ def tick(as_json: bool, on: str) -> None:
     retaliation = run_retaliation_monitoring(actor=actor, as_of=day)
     retention = purge_due(actor=actor, today=day)
     swept = sweep()
+    from upstander.operations.actions import do_record_run
+
+    do_record_run(actor=actor, job="tick")  # when tick last ran, for monitoring (/metrics)
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "retaliation": retaliation.as_dict(),
                                "retention": retention.as_dict(), "sweep": swept.as_dict()}, default=str))

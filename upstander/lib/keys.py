@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from upstander.lib import crypto
-from upstander.lib.keyfiles import keys_dir, read_or_create, write_private
+from upstander.lib.keyfiles import keys_dir, read_or_create
 
 
 class KeyMissing(Exception):
@@ -23,7 +23,8 @@ class KeyMissing(Exception):
 
 def _path(env_name: str, filename: str) -> Path:
     provided = os.environ.get(env_name)
-    return Path(provided) if provided else keys_dir(settings.DATA_DIR) / filename
+    # Only a path: looking for a key creates nothing (a command that finds no installation leaves no trace).
+    return Path(provided) if provided else Path(settings.DATA_DIR) / "keys" / filename
 
 
 def signing_key_path() -> Path:
@@ -45,11 +46,13 @@ def ensure_key_files() -> None:
         if missing:
             raise KeyMissing("missing key files: " + ", ".join(missing))
         return
+    keys_dir(settings.DATA_DIR)  # the embedded default's folder; a folder named by a variable must exist already
     read_or_create(pepper_path(), lambda: crypto.new_data_key())
-    if not signing_key_path().exists() or not signing_public_path().exists():
-        pair = crypto.new_signing_key()
-        write_private(signing_public_path(), crypto.b64(pair.public).encode())
-        write_private(signing_key_path(), crypto.b64(pair.private).encode())
+    # The private key is created first (atomically: racing processes all end with the first one's key) and the
+    # public file is derived from it, so the pair always matches.
+    private = read_or_create(signing_key_path(), lambda: crypto.b64(crypto.new_signing_key().private).encode())
+    public = crypto.signing_public_for(crypto.unb64(private.decode().strip()))
+    read_or_create(signing_public_path(), lambda: crypto.b64(public).encode())
 
 
 def missing_key_files() -> list[str]:

@@ -57,14 +57,6 @@ def test_the_health_check_is_public_and_reports_ok_on_a_ready_installation(clien
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
 
 
-def test_the_health_check_says_what_failed_when_keys_are_missing(client, db, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "error" and body["checks"]["keys"]["missing"]
-
-
 def test_our_own_stylesheet_is_served_with_the_security_headers(client):
     response = client.get("/static/upstander/site.css")
     assert response.status_code == 200
