@@ -31,6 +31,7 @@ class TickLoop(threading.Thread):
         super().__init__(name="demo-tick", daemon=True)
         self.every = every
         self.stopped = threading.Event()
+        self.ran = threading.Event()  # set after each run has been reported
 
     def run_once(self) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "upstander.cli", "tick", "--json"], env=dict(os.environ),
@@ -45,6 +46,7 @@ class TickLoop(threading.Thread):
             except subprocess.TimeoutExpired:
                 line = f"still running after {TICK_TIMEOUT} s; stopped"
             click.echo(f"scheduler: tick {line}", err=True)
+            self.ran.set()
             self.stopped.wait(self.every)
 
     def stop(self) -> None:

@@ -114,17 +114,17 @@ def pg_binary(name: str) -> str:
     raise BackupError(f"{name} was not found: install Debian's postgresql-client (or set UPSTANDER_PG_BIN)")
 
 
+_LIBPQ = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD", "dbname": "PGDATABASE",
+          "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY",
+          "options": "PGOPTIONS", "service": "PGSERVICE", "passfile": "PGPASSFILE"}
+
+
 def pg_environment() -> dict[str, str]:
-    """The connection as libpq variables, so no password appears on a command line."""
-    db = settings.DATABASES["default"]
-    env = dict(os.environ)
-    for var, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"), ("PGPASSWORD", "PASSWORD"),
-                     ("PGDATABASE", "NAME")):
-        if db.get(key):
-            env[var] = str(db[key])
-    sslmode = db.get("OPTIONS", {}).get("sslmode")
-    if sslmode:
-        env["PGSSLMODE"] = sslmode
+    """The connection Django makes, as libpq variables, so no password appears on a command line."""
+    env = {k: v for k, v in os.environ.items() if k not in _LIBPQ.values()}
+    for key, value in connection.get_connection_params().items():
+        if key in _LIBPQ and value not in (None, ""):
+            env[_LIBPQ[key]] = str(value)
     return env
 
 

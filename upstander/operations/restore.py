@@ -126,10 +126,10 @@ def _put_database(staging: Path, manifest: dict) -> None:
         os.chmod(dump, 0o600)
         os.replace(dump, target)
         return
+    env = pg_environment()
     result = subprocess.run([pg_binary("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",  # noqa: S603
-                             "--single-transaction", "--exit-on-error", "--dbname", str(settings.DATABASES[
-                                 "default"]["NAME"]), str(dump)],
-                            env=pg_environment(), capture_output=True, text=True, check=False)
+                             "--single-transaction", "--exit-on-error", "--dbname", env["PGDATABASE"], str(dump)],
+                            env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed (the database was left as it was): {result.stderr.strip()[-800:]}")
 
