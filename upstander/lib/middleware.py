@@ -82,6 +82,7 @@ def _retry_view(request: HttpRequest) -> HttpResponse | None:
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
         _fresh_connection()
+        requestcount.note("database_retries")
         try:
             return match.func(request, *match.args, **match.kwargs)
         except DATABASE_AWAY:

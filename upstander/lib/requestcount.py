@@ -51,6 +51,12 @@ def count(*, reporter_side: bool, status: int) -> None:
         flush()
 
 
+def note(event: str) -> None:
+    """Count an event that is not a request (a request retried because the database was away)."""
+    with _lock:
+        _counts[event] += 1
+
+
 def flush() -> None:
     global _last_flush
     folder = _dir()

@@ -36,6 +36,9 @@ def _requests() -> Iterator[str]:
     yield from _metric("upstander_reporter_database_away_total", "counter",
                        "Reporter requests answered with the 'nothing was lost, try again' page (database away).",
                        [("", counts["database_away"])])
+    yield from _metric("upstander_database_retries_total", "counter",
+                       "Requests run again on the server because the database was briefly away.",
+                       [("", counts["database_retries"])])
 
 
 def _queues() -> Iterator[str]:
