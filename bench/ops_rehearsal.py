@@ -162,15 +162,15 @@ class Rehearsal:
 
 
 def rss_mib(master: int) -> dict:
-    def rss(pid: int) -> float:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+    """Resident memory now (VmRSS) and at its peak (VmHWM) of the gunicorn master and each worker, in MiB."""
+    def status(pid: int) -> dict[str, float]:
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+        return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM")}
 
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    workers = [rss(int(pid)) for pid in children]
-    return {"master": round(rss(master), 1), "workers": [round(w, 1) for w in workers]}
+    workers = [status(int(pid)) for pid in children]
+    return {"master": status(master)["VmRSS"], "workers": [w["VmRSS"] for w in workers],
+            "workers_peak": [w["VmHWM"] for w in workers]}
 
 
 def load(base: str, clients: int, reports: int, restart=None) -> dict:
