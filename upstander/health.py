@@ -67,10 +67,10 @@ def _keys() -> Check:
 
 def _permissions() -> Check:
     """The data dir 0700 and the SQLite files 0600 (issue 11: they were world-readable)."""
-    from upstander.operations.setup import is_sqlite, sqlite_path
+    from upstander.operations.setup import in_memory_db, is_sqlite, sqlite_path
 
     paths = [Path(settings.DATA_DIR)]
-    if is_sqlite() and not connection.is_in_memory_db():
+    if is_sqlite() and not in_memory_db():
         db = sqlite_path()
         paths += [p for p in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))) if p.exists()]
     loose = [f"{p} is mode {stat.S_IMODE(p.stat().st_mode):o}" for p in paths

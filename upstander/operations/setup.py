@@ -41,10 +41,16 @@ def sqlite_path() -> Path:
     return Path(connection.settings_dict["NAME"])
 
 
+def in_memory_db() -> bool:
+    """SQLite in memory (the test suite's database), as Django's SQLite backend tells it."""
+    name = str(connection.settings_dict["NAME"])
+    return is_sqlite() and (name == ":memory:" or "mode=memory" in name)
+
+
 def sqlite_file_missing() -> bool:
     """An SQLite database whose file does not exist yet (connecting would create it). In-memory databases (the
     test suite's) are never missing."""
-    return is_sqlite() and not connection.is_in_memory_db() and not sqlite_path().is_file()
+    return is_sqlite() and not in_memory_db() and not sqlite_path().is_file()
 
 
 def where() -> str:
@@ -116,7 +122,7 @@ def prepare_data_dir() -> None:
     data_dir = Path(settings.DATA_DIR)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(data_dir, 0o700)
-    if not is_sqlite() or connection.is_in_memory_db():
+    if not is_sqlite() or in_memory_db():
         return
     db = sqlite_path()
     os.close(os.open(db, os.O_CREAT | os.O_WRONLY, 0o600))
