@@ -195,4 +195,8 @@ def set_up_installation() -> tuple[Installation, bool]:
 
         adopted = AuditEvent.objects.exists()
         ensure_installation(adopted=adopted)
+        if is_sqlite() and any(os.environ.get(v) for v in ("UPSTANDER_RECEIPT_PEPPER_FILE", "UPSTANDER_SIGNING_KEY_FILE")):
+            print(f"upstander: note: the new installation's database is SQLite in {settings.DATA_DIR}, because "
+                  "DATABASE_URL is not set; if it should be in PostgreSQL, set DATABASE_URL and use a new key folder.",
+                  file=sys.stderr)
         return Installation.objects.get(), True

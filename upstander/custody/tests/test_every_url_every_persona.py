@@ -39,6 +39,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "accounts/login": (EVERYONE, lambda w: "/accounts/login"),
     "accounts/logout": (EVERYONE, lambda w: "/accounts/logout"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
+    # The operator's monitoring system, with its bearer token: no persona (404 without a token, 401 without it).
+    "metrics": (NOBODY, lambda w: "/metrics"),
     "report/": (EVERYONE, lambda w: "/report/"),
     "report/^new/(?P<page>how|about-you|what)$": (EVERYONE, lambda w: "/report/new/how"),
     "report/leave": (EVERYONE, lambda w: "/report/leave"),
