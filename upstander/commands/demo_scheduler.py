@@ -60,8 +60,11 @@ def start_tick_loop(every: int) -> TickLoop | None:
         return None
     loop = TickLoop(every)
     loop.start()
-    minutes = f"{every // 60} minute(s)" if every % 60 == 0 else f"{every} seconds"
-    click.echo(f"Scheduler: `upstander tick` runs in the background now and every {minutes} (change with "
+    if every % 60:
+        often = f"{every} seconds"
+    else:
+        often = "minute" if every == 60 else f"{every // 60} minutes"
+    click.echo(f"Scheduler: `upstander tick` runs in the background now and every {often} (change with "
                "--tick-every SECONDS), as the systemd timer does in production: clock breaches, escalations and "
                "retaliation monitoring update by themselves.")
     return loop

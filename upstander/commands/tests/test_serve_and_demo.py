@@ -34,7 +34,7 @@ def test_the_demo_runs_tick_in_the_background_and_says_so(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], env=command_env(tmp_path), capture_output=True, text=True,
                             timeout=180, check=False)
     assert result.returncode == 0, result.stderr
-    assert "Scheduler: `upstander tick` runs in the background now and every 60 minute(s)" in result.stdout
+    assert "Scheduler: `upstander tick` runs in the background now and every 60 minutes" in result.stdout
     assert "scheduler: tick 0 open case(s) checked" in result.stderr
     with sqlite3.connect(tmp_path / "upstander.sqlite3") as db:
         assert db.execute("SELECT runs FROM operations_scheduledrun WHERE job = 'tick'").fetchone() == (1,)
