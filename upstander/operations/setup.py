@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from upstander.operations import keyset
@@ -57,9 +57,10 @@ def where() -> str:
     """Where this process looks for its installation, in the words of the variables that set it."""
     if is_sqlite():
         return f"the data directory {settings.DATA_DIR} (UPSTANDER_DATA_DIR)"
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or "the local socket"
-    return f"the database {db.get('NAME')!r} on {host} (DATABASE_URL)"
+    params = connection.get_connection_params()
+    host = params.get("host") or "the default local socket"
+    port = f" port {params['port']}" if params.get("port") else ""
+    return f"the database {params.get('dbname')!r} on {host}{port} (DATABASE_URL)"
 
 
 def pending_migrations() -> int:
@@ -78,7 +79,7 @@ def find_installation() -> Installation:
     try:
         installation = Installation.objects.first()
     except DatabaseError as exc:
-        if connection.vendor == "postgresql" and not connection.is_usable():
+        if connection.vendor == "postgresql" and isinstance(exc, OperationalError):  # not a missing table
             raise NotInstalled(f"Cannot reach {where()}: {str(exc).strip().splitlines()[0]}") from None
         raise NotInstalled(f"No Upstander installation in {where()}: its database has not been set up. "
                            f"{POINT_AT_IT}") from None
