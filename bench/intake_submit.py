@@ -47,11 +47,14 @@ def _percentile(values: list[float], p: float) -> float:
 
 def _journey(client, token_re, receipt_re, narrative: str) -> tuple[float, str]:
     """One report through the pages; returns the latency of the final "Submit report" POST and the receipt."""
-    assert client.post("/report/new/how", {"mode": "anonymous", "reporter_type": "public"}).status_code == 302
-    what = {"narrative": narrative, "place": "Central station", "incident_on": "2024-05-01",
-            "categories": ["bullying"], "reporter_role": "victim", "subject_1_name": "PC Example"}
-    assert client.post("/report/new/what", what).status_code == 302
+    pages = [("how", {"mode": "anonymous"}), ("staff", {"reporter_type": "public"}), ("what", {"narrative": narrative}),
+             ("when", {"incident_day": "1", "incident_month": "5", "incident_year": "2024"}),
+             ("where", {"place": "Central station"}), ("who", {"subject_1_name": "PC Example"}),
+             ("about", {"categories": ["bullying"]}), ("your-part", {"reporter_role": "victim"})]
+    for page, answers in pages:  # one question per page (intake/answers.py)
+        assert client.post(f"/report/new/{page}", answers).status_code == 302
     assert client.post("/report/new/files", {}).status_code == 302
+    assert client.post("/report/new/equality", {}).status_code == 302
     token = token_re.search(client.get("/report/new/check").content.decode()).group(1)
     started = time.perf_counter()
     response = client.post("/report/new/check", {"idempotency_token": token})

@@ -9,6 +9,9 @@ purpose="${1:-test}"
 debs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "$purpose" = "test" ]; then
   debs+=(chromium postgresql sqlite3)
+  # npm fetches axe-core (below). Debian's npm brings nodejs with it; a machine with another nodejs that already
+  # has npm (NodeSource) keeps it.
+  command -v npm >/dev/null || debs+=(npm)
 fi
 missing=()
 for pkg in "${debs[@]}"; do
@@ -41,4 +44,22 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -e . || { echo "bootstrap: pip install -e . failed" >&2; exit 1; }
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# axe-core, for the accessibility checks of the browser tests (upstander/testing/axe.py): the version and the
+# SHA-512 of its npm tarball are pinned here (the hash is the registry's own `dist.integrity`, in hex).
+AXE_VERSION=4.14.1
+AXE_SHA512=1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+axe_dir=".venv/axe/axe-core-$AXE_VERSION"
+if [ "$purpose" = "test" ] && [ ! -f "$axe_dir/axe.min.js" ]; then
+  echo "bootstrap: installing axe-core $AXE_VERSION into $axe_dir (npm pack)" >&2
+  axe_tmp="$(mktemp -d)"
+  (cd "$axe_tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null) || {
+    echo "bootstrap: npm could not fetch axe-core@$AXE_VERSION (is registry.npmjs.org reachable?)" >&2; exit 1; }
+  echo "$AXE_SHA512  $axe_tmp/axe-core-$AXE_VERSION.tgz" | sha512sum -c --quiet - || {
+    echo "bootstrap: axe-core-$AXE_VERSION.tgz does not match its pinned SHA-512; not installed" >&2; exit 1; }
+  mkdir -p "$axe_dir"
+  tar -xzf "$axe_tmp/axe-core-$AXE_VERSION.tgz" -C "$axe_dir" --strip-components=1 \
+    package/axe.min.js package/LICENSE package/package.json
+  rm -rf "$axe_tmp"
 fi

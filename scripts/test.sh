@@ -7,9 +7,10 @@ export PATH="$PWD/.venv/bin:$PATH"
 export UPSTANDER_FAST_HASHES=1 UPSTANDER_AUDIT_RESETTABLE=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
 unset DATABASE_URL PGHOST PGDATABASE || true
 
-echo "=== static checks: ruff, mypy, makemigrations --check ==="
+echo "=== static checks: ruff, mypy, import contracts, makemigrations --check ==="
 ruff check upstander bench conftest.py
 mypy upstander
+lint-imports --no-cache
 UPSTANDER_DATA_DIR=$(mktemp -d) python -m django makemigrations --check --dry-run --settings=upstander.settings
 
 workers="${UPSTANDER_TEST_WORKERS:-2}"

@@ -25,7 +25,10 @@ SUBCOMMANDS = {
     "audit": "upstander.audit.commands:audit",
     "insight": "upstander.insight.commands:insight",
     "people": "upstander.people.commands:people",
+    "safeguarding": "upstander.safeguarding.commands:safeguarding",
     "intake": "upstander.intake.commands:intake",
+    "accounts": "upstander.accounts.commands:accounts",
+    "witness": "upstander.witness.commands:witness",
 }
 
 
@@ -85,7 +88,6 @@ def cli() -> None:
 
 def main() -> None:
     from upstander.env import ConfigError
-    from upstander.lib.keyfiles import KeyFolderMissing
     from upstander.lib.keys import KeyMissing
     from upstander.operations.errors import InstallationError
 
@@ -94,7 +96,7 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"upstander: configuration error: {exc}", err=True)
         sys.exit(2)
-    except (InstallationError, KeyFolderMissing, KeyMissing) as exc:
+    except (InstallationError, KeyMissing) as exc:
         # The fail-closed refusals and missing keys: a message that says what to do, never a traceback.
         click.echo(f"upstander: {exc}", err=True)
         sys.exit(2)

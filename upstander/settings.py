@@ -53,12 +53,14 @@ INSTALLED_APPS = [
     "upstander.audit",
     "upstander.accounts",
     "upstander.people",
+    "upstander.reports",
     "upstander.cases",
     "upstander.intake",
     "upstander.safeguarding",
     "upstander.oversight",
     "upstander.insight",
     "upstander.custody",
+    "upstander.workspace",
     "upstander.operations",
 ]
 
@@ -82,7 +84,7 @@ ROOT_URLCONF = "upstander.urls"
 WSGI_APPLICATION = "upstander.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login"
-LOGIN_REDIRECT_URL = "/cases/"
+LOGIN_REDIRECT_URL = "/today/"
 
 TEMPLATES = [
     {
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "upstander.lib.context.site",
+                "upstander.workspace.context.navigation",
             ],
         },
     },
@@ -171,6 +174,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# A session cookie, not Django's default of a year: on a shared device a CSRF cookie that outlives the browser
+# says someone used this site, perhaps the reporting channel (issue 11). It is as strong a check as before: the token
+# is the same and the staff session (SESSION_EXPIRE_AT_BROWSER_CLOSE) does not outlive the browser either. No
+# CSRF_USE_SESSIONS: that would give every reporter a session row with an exact expiry time.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SECURE = TLS
 CSRF_COOKIE_SECURE = TLS
 SECURE_HSTS_SECONDS = 31536000 if TLS else 0
@@ -217,7 +225,9 @@ DB_RETRY_SECONDS = env_int("UPSTANDER_DB_RETRY_SECONDS", 4, minimum=0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    # Records of refused or failed requests on /report/ paths never reach the handler (intake/log_filters.py).
+    "filters": {"no_reporter_paths": {"()": "upstander.intake.log_filters.DropReporterPaths"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["no_reporter_paths"]}},
     "root": {"handlers": ["stderr"], "level": env_str("UPSTANDER_LOG_LEVEL", "WARNING")},
     "loggers": {
         # django.request and django.server log the path and client address; silence them (metadata minimisation).

@@ -18,4 +18,5 @@ urlpatterns = [
     path("custody/", include("upstander.custody.urls")),
     path("audit/", include("upstander.audit.urls")),
     path("insight/", include("upstander.insight.urls")),
+    path("", include("upstander.workspace.urls")),
 ]

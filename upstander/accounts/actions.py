@@ -44,15 +44,20 @@ class NewOrganisation:
     private_key: bytes  # handed to the first member's grant, then forgotten
 
 
+def recovery_wrap(private_key: bytes) -> tuple[str, bytes, bytes]:
+    """A new recovery secret (printed once, never stored), the private key wrapped under it, and the salt."""
+    recovery = crypto.random_token(24)
+    salt = crypto.new_salt()
+    return recovery, crypto.wrap_key(_password_kdf(recovery, salt), private_key), salt
+
+
 def do_create_organisation(*, actor: Actor, kind: str) -> NewOrganisation:
     slug, name = ORG_NAMES[OrganisationKind(kind)]
     pair = crypto.new_keypair()
-    recovery = crypto.random_token(24)
-    salt = crypto.new_salt()
+    recovery, wrapped, salt = recovery_wrap(pair.private)
     with transaction.atomic():
         org = Organisation.objects.create(
-            slug=slug, name=name, kind=kind, public_key=pair.public,
-            recovery_wrapped_key=crypto.wrap_key(_password_kdf(recovery, salt), pair.private), recovery_salt=salt,
+            slug=slug, name=name, kind=kind, public_key=pair.public, recovery_wrapped_key=wrapped, recovery_salt=salt,
         )
         record(actor, "organisation.create", org, reason=f"key set up for {name}")
     return NewOrganisation(org, recovery, pair.private)
@@ -94,8 +99,7 @@ def do_grant_key(*, actor: Actor, granter_key: bytes, user: User, password: str,
     if user.organisation is None:
         raise PermissionDenied("this role holds no organisation key")
     org = user.organisation
-    probe = crypto.seal(bytes(org.public_key), b"probe")
-    if crypto.unseal(granter_key, probe) != b"probe":
+    if not crypto.is_key_pair(bytes(org.public_key), granter_key):
         raise PermissionDenied("the granter's key is not this organisation's key")
     salt = crypto.new_salt()
     with transaction.atomic():

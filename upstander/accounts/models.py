@@ -52,6 +52,9 @@ class User(AbstractUser):
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set for an account an administrator created: its temporary password and authenticator are replaced by the
+    # member at first sign-in (accounts/staff.py), so the administrator never knows a working pair of factors.
+    must_change_password = models.BooleanField(default=False)
 
     @property
     def actor_label(self) -> str:

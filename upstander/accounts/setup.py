@@ -9,8 +9,9 @@ from django.conf import settings
 from upstander.accounts.actions import do_create_organisation
 from upstander.accounts.models import Organisation, OrganisationKind
 from upstander.audit.log import Actor
+from upstander.lib import crypto
 from upstander.lib.keyfiles import keys_dir, write_private
-from upstander.lib.keys import ensure_key_files
+from upstander.lib.keys import ensure_key_files, set_pin
 from upstander.operations.records import record_installation
 
 
@@ -25,6 +26,9 @@ def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
             continue
         new = do_create_organisation(actor=actor, kind=kind)
         created[kind] = new.private_key
+        # Pinned outside the database as it is made (this process made the key), so a key swapped in the database
+        # later is refused (reports/pins.py).
+        set_pin(kind, crypto.fingerprint(bytes(new.organisation.public_key)), replace=True)
         if settings.DEMO_MODE:
             # Demo convenience only: the synthetic installation's recovery secret is kept beside its keys.
             write_private(keys_dir(settings.DATA_DIR) / f"recovery-{new.organisation.slug}.txt",

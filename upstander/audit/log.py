@@ -7,17 +7,18 @@ transaction lock on PostgreSQL — so two writers can never read the same previo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from upstander.audit.chain import GENESIS, Head, event_hash
 from upstander.audit.models import AuditEvent
-from upstander.lib import crypto
+from upstander.lib import clock
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Actor", "VerifyResult", "actor_of", "event_hash", "head", "lock_chain", "record",
+           "verify_chain"]
+
 _PG_LOCK_KEY = 0x75707374  # "upst"
 
 REPORTER_ROLE = "reporter"
@@ -45,21 +46,8 @@ def actor_of(user_or_actor) -> Actor:
     return Actor(label=f"user:{user_or_actor.username}", role=user_or_actor.role)
 
 
-def _canonical(event_fields: dict) -> bytes:
-    return json.dumps(event_fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def event_hash(*, id: int, action: str, actor: str, role: str, object_type: str, object_id: str, at: datetime,
-               reason: str, prev_hash: str) -> str:
-    """SHA-256 over every column, the row's own id included, so renumbering or reordering breaks the chain."""
-    at_utc = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return crypto.sha256_hex(_canonical({
-        "id": id, "action": action, "actor": actor, "role": role, "object_type": object_type,
-        "object_id": object_id, "at": at_utc, "reason": reason, "prev_hash": prev_hash,
-    }))
-
-
-def _lock_chain() -> None:
+def lock_chain() -> None:
+    """Serialise with every other append (call inside a transaction)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
@@ -73,11 +61,11 @@ def record(actor, action: str, obj=None, *, reason: str = "", object_type: str =
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or getattr(obj, "code", None) or obj.pk)
-    when = at or timezone.now()
+    when = at or clock.now()
     if who.role == REPORTER_ROLE:
-        when = when.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        when = clock.start_of_day(clock.local_date(when))  # the reporter's day only, in the profile's time zone
     with transaction.atomic():
-        _lock_chain()
+        lock_chain()
         last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
         prev_hash = last[1] if last else GENESIS
         next_id = (last[0] + 1) if last else 1
@@ -86,6 +74,12 @@ def record(actor, action: str, obj=None, *, reason: str = "", object_type: str =
         return AuditEvent.objects.create(id=next_id, hash=digest, action=action, actor=who.label, role=who.role,
                                          object_type=object_type, object_id=object_id, at=when, reason=reason,
                                          prev_hash=prev_hash)
+
+
+def head() -> Head:
+    """The chain's last event (id 0 and the genesis hash while the log is empty)."""
+    last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+    return Head(last[0], last[1]) if last else Head(0, GENESIS)
 
 
 @dataclass

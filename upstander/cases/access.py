@@ -12,10 +12,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from upstander.accounts.models import OrganisationKind, Role, User
-from upstander.cases.choices import Route
-from upstander.cases.models import Assignment, Case, Report
-
-CONTENT_ROLES = {Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER}
+from upstander.accounts.permissions import CASE_CONTENT_ROLES, FORCE_CASE_ROLES
+from upstander.cases.models import Assignment, Case
+from upstander.reports.models import Report
+from upstander.reports.visibility import case_released_to_force, force_reports
 
 
 def _is_user(actor) -> bool:
@@ -23,14 +23,13 @@ def _is_user(actor) -> bool:
 
 
 def _force_member(actor) -> bool:
-    return (_is_user(actor) and actor.role in (Role.HANDLER, Role.SUPERVISOR) and actor.organisation is not None
+    return (_is_user(actor) and actor.role in FORCE_CASE_ROLES and actor.organisation is not None
             and actor.organisation.kind == OrganisationKind.FORCE)
 
 
 def released_filter() -> Q:
-    """Force route, or an independent-route matter the overseer has released."""
-    released = Report.objects.filter(case=OuterRef("pk"), released_on__isnull=False)
-    return Q(route=Route.FORCE) | Q(Exists(released))
+    """Force route, or an independent-route matter the overseer has released (the one rule: reports/visibility.py)."""
+    return case_released_to_force()
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
@@ -60,7 +59,7 @@ def get_case_for(actor: User, code: str, *, write: bool = False) -> Case:
         case = visible_cases(actor).select_related("owner", "handling_unit", "handling_org").get(code=code)
     except Case.DoesNotExist:
         raise Http404("No such case") from None
-    if write and actor.role not in CONTENT_ROLES:
+    if write and actor.role not in CASE_CONTENT_ROLES:
         raise PermissionDenied
     return case
 
@@ -74,7 +73,7 @@ def inbox_reports(actor: User) -> QuerySet[Report]:
         return reports
     if not _force_member(actor):
         return reports.none()
-    return reports.filter(Q(route=Route.FORCE) | Q(released_on__isnull=False), handling_org=actor.organisation)
+    return reports.filter(force_reports(actor.organisation))
 
 
 def get_report_for_triage(actor: User, public_id) -> Report:
@@ -82,3 +81,13 @@ def get_report_for_triage(actor: User, public_id) -> Report:
         return inbox_reports(actor).get(public_id=public_id)
     except (Report.DoesNotExist, ValueError):
         raise Http404("No such report") from None
+
+
+def audit_object_ids(sender, *, reference: str, **kwargs) -> set[str]:
+    """Receiver of audit.search.reference_ids (connected in CasesConfig.ready): in a search of the audit log a case
+    code stands for the case and every report in it, so "who looked at this case?" finds reads of its reports too."""
+    case = Case.objects.filter(code=reference.strip().upper()).first()
+    if case is None:
+        return set()
+    reports = Report.objects.filter(case=case).values_list("public_id", flat=True)
+    return {case.code, str(case.public_id)} | {str(pid) for pid in reports}

@@ -10,36 +10,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from upstander.cases import clocks, rules, workflow
+from upstander.cases import rules, workflow
 from upstander.cases.choices import FIRM_LINKS, Finding, Outcome, Severity
-from upstander.cases.guards import (
-    Refused,
-    atomic,
-    label,
-    move,
-    now,
-    record,
-    refresh_due,
-    require,
-    require_open,
-    require_reasons,
-)
+from upstander.cases.guards import Refused, atomic, check, label, move, now, record, refresh_due, require_reasons
 from upstander.cases.models import Allegation, Case, Decision, Referral, StageEvent
-from upstander.lib import policy
+from upstander.lib import clock, policy
 from upstander.safeguarding.actions import do_check_separation
-
-ASSESS_WHO = ("owner", "assessor", "supervisor", "overseer")
-EDIT_STAGES = {"received", "acknowledged", "assessed"}  # allegations are added and assessed before routing
 
 
 def _decision(case: Case, kind: str, value: str, *, actor, reasons: str = "", allegation=None) -> Decision:
     return Decision.objects.create(case=case, allegation=allegation, kind=kind, value=value, reasons=reasons,
                                    decided_by=label(actor), at=now())
-
-
-def _transition_who(target: str) -> tuple[str, ...]:
-    steps = [t for t in workflow.transitions() if t.target == target]
-    return tuple(sorted({w for t in steps for w in t.who}))
 
 
 # --- allegations ------------------------------------------------------------------------------------------------
@@ -55,10 +36,7 @@ def do_add_allegation(*, actor, case: Case, category: str, subject=None, mention
     if mention is not None and mention.report.case_id != case.pk:
         raise ValidationError("That mention belongs to another case.")
     with atomic():
-        require(actor, case, ASSESS_WHO, "record an allegation")
-        require_open(case, "record an allegation")
-        if case.state not in EDIT_STAGES:
-            raise Refused("Refused: allegations are recorded before the route is decided.")
+        check(actor, case, "record_allegation")
         if subject is None and mention is not None and mention.link_status in FIRM_LINKS:
             subject = mention.person  # a suggested candidate is not a link until a handler confirms it
         allegation = Allegation.objects.create(case=case, subject=subject, mention=mention, category=category,
@@ -84,10 +62,7 @@ def do_assess_allegation(*, actor, allegation: Allegation, severity: str, possib
     if set(referral_criteria) - known:
         raise ValidationError(f"Unknown referral criteria: {sorted(set(referral_criteria) - known)}.")
     with atomic():
-        require(actor, case, ASSESS_WHO, "assess an allegation")
-        require_open(case, "assess an allegation")
-        if case.state not in EDIT_STAGES:
-            raise Refused("Refused: the recording decision is made before the route is decided.")
+        check(actor, case, "assess_allegation")
         downgrade = bool(allegation.severity) and workflow.severity_rank(severity) < workflow.severity_rank(allegation.severity)
         if downgrade:
             reasons = require_reasons(reasons, "downgrade an allegation")
@@ -105,36 +80,33 @@ def do_assess_allegation(*, actor, allegation: Allegation, severity: str, possib
 
 
 # --- stages -----------------------------------------------------------------------------------------------------
+# Each step's target stage, who may take it and what must be true first come from policy/workflow.toml through
+# permissions.may(); the actions below add only what depends on what they are given.
 
 
 def do_acknowledge(*, actor, case: Case) -> StageEvent:
     """Tell the reporter their report arrived. Never blocked by a safety-net flag."""
     with atomic():
-        return move(case, "acknowledged", actor=actor, doing="acknowledge receipt")
+        return move(case, "acknowledge", actor=actor)
 
 
 def do_record_assessment(*, actor, case: Case, reasons: str = "") -> StageEvent:
     """The recording decision for the case: every allegation must have a severity."""
     with atomic():
-        allegations = list(case.allegations.all())
-        if not allegations:
-            raise Refused("Refused: record at least one allegation (subject, category, severity) before the assessment.")
-        unassessed = [a for a in allegations if not a.severity]
-        if unassessed:
-            raise Refused(f"Refused: {len(unassessed)} allegation(s) have no severity yet.")
-        event = move(case, "assessed", actor=actor, reasons=reasons, doing="record the assessment")
-        _decision(case, "recording", ",".join(a.severity for a in allegations), actor=actor, reasons=reasons)
+        event = move(case, "record_assessment", actor=actor, reasons=reasons)
+        severities = case.allegations.order_by("id").values_list("severity", flat=True)
+        _decision(case, "recording", ",".join(severities), actor=actor, reasons=reasons)
     return event
 
 
 def do_refer(*, actor, case: Case, allegation: Allegation, reference: str = "") -> Referral:
     """Record the referral of an allegation to the independent body."""
     with atomic():
-        require(actor, case, ASSESS_WHO, "refer an allegation")
+        check(actor, case, "refer")
         if allegation.case_id != case.pk:
             raise ValidationError("That allegation belongs to another case.")
         met = [c.key for c in rules.allegation_criteria(allegation)]
-        referral = Referral.objects.create(case=case, allegation=allegation, referred_on=clocks.today(),
+        referral = Referral.objects.create(case=case, allegation=allegation, referred_on=clock.today(),
                                            referred_by=label(actor), reference=reference, criteria=met)
         record(actor, "allegation.refer", allegation, reason=f"to {rules.body_name()}: {', '.join(met) or 'voluntary'}")
     return referral
@@ -145,7 +117,7 @@ def do_record_referral_decision(*, actor, allegation: Allegation, decision: str,
     handle it). Overseer only."""
     case = allegation.case
     with atomic():
-        require(actor, case, ("overseer",), "record a referral decision")
+        check(actor, case, "record_referral_decision")
         reasons = require_reasons(reasons, "record a referral decision")
         result = _decision(case, rules.REFERRAL_DECISION, decision[:64], actor=actor, reasons=reasons,
                            allegation=allegation)
@@ -160,13 +132,13 @@ def do_route(*, actor, case: Case, route: str, reasons: str = "") -> StageEvent:
     if chosen is None:
         raise ValidationError(f"Unknown route {route!r}.")
     with atomic():
+        check(actor, case, "route")
         if chosen.get("referral"):
-            require(actor, case, ASSESS_WHO, "refer the case")
             for allegation, _ in rules.unmet(case):
                 do_refer(actor=actor, case=case, allegation=allegation)
         else:
             rules.check_referrals(case, str(chosen["label"]).lower())
-        event = move(case, "routed", actor=actor, reasons=reasons, doing=f"route the case to {str(chosen['label']).lower()}")
+        event = move(case, "route", actor=actor, reasons=reasons)
         case.handling_route = route
         case.save(update_fields=["handling_route"])
         _decision(case, "route", route, actor=actor, reasons=reasons)
@@ -174,29 +146,21 @@ def do_route(*, actor, case: Case, route: str, reasons: str = "") -> StageEvent:
 
 
 def do_start_investigation(*, actor, case: Case, reasons: str = "") -> StageEvent:
+    """Start the investigation the route leads to (or reinvestigate after a review, with reasons)."""
     with atomic():
-        if case.state == "routed":
-            route = workflow.route_for(case.handling_route) or {}
-            if route.get("next") != "investigation":
-                raise Refused(f"Refused: the route “{route.get('label', case.handling_route)}” does not lead to an investigation.")
-        elif case.state == "review":
-            reasons = require_reasons(reasons, "reinvestigate after a review")
-        return move(case, "investigation", actor=actor, reasons=reasons, doing="start the investigation")
+        return move(case, "start_investigation", actor=actor, reasons=reasons)
 
 
 def do_decide_case_to_answer(*, actor, case: Case, case_to_answer: bool, reasons: str = "") -> StageEvent:
     """The decision-maker's case-to-answer decision. "No case to answer" is not proceeding: it needs reasons."""
     with atomic():
+        check(actor, case, "decide_case_to_answer")
         if not case_to_answer:
             reasons = require_reasons(reasons, "decide there is no case to answer")
-        event = move(case, "case_to_answer", actor=actor, reasons=reasons, doing="decide whether there is a case to answer")
+        event = move(case, "decide_case_to_answer", actor=actor, reasons=reasons)
         _decision(case, "case_to_answer", "case_to_answer" if case_to_answer else "no_case_to_answer",
                   actor=actor, reasons=reasons)
     return event
-
-
-def _latest_decision(case: Case, kind: str) -> Decision | None:
-    return case.decisions.filter(kind=kind).order_by("-at", "-id").first()
 
 
 def do_start_proceedings(*, actor, case: Case, kind: str) -> StageEvent:
@@ -204,10 +168,7 @@ def do_start_proceedings(*, actor, case: Case, kind: str) -> StageEvent:
     if kind not in workflow.proceedings_kinds():
         raise ValidationError(f"Unknown proceedings {kind!r}.")
     with atomic():
-        decided = _latest_decision(case, "case_to_answer")
-        if decided is None or decided.value != "case_to_answer":
-            raise Refused("Refused: a meeting or hearing follows only a decision that there is a case to answer.")
-        event = move(case, "proceedings", actor=actor, doing="arrange a meeting or hearing")
+        event = move(case, "start_proceedings", actor=actor)
         _decision(case, "proceedings", kind, actor=actor)
     return event
 
@@ -221,19 +182,14 @@ def do_record_outcome(*, actor, allegation: Allegation, outcome: str, finding: s
     if finding and finding not in Finding.values:
         raise ValidationError(f"Unknown finding {finding!r}.")
     with atomic():
-        require(actor, case, _transition_who("outcome"), "record an outcome")
-        if case.state not in ("routed", "case_to_answer", "proceedings", "review"):
-            raise Refused(f"Refused: outcomes are recorded after the route, the case-to-answer decision or the "
-                          f"hearing, not at “{workflow.stage_label(case.state)}”.")
-        if case.state == "routed" and (workflow.route_for(case.handling_route) or {}).get("next") != "outcome":
-            raise Refused("Refused: this route leads to an investigation before any outcome.")
+        check(actor, case, "record_outcome")
         if outcome == Outcome.NFA:
             reasons = require_reasons(reasons, "take no further action")
         if outcome in workflow.leavers_only_outcomes() and (allegation.subject is None or allegation.subject.left_on is None):
             raise Refused("Refused: “would have been dismissed” is an outcome for someone who has left the force.")
         allegation.outcome = outcome
         allegation.finding = finding
-        allegation.outcome_on = clocks.today()
+        allegation.outcome_on = clock.today()
         allegation.barred_list_referral = outcome in workflow.barred_list_outcomes()
         allegation.save(update_fields=["outcome", "finding", "outcome_on", "barred_list_referral"])
         _decision(case, "outcome", outcome, actor=actor, reasons=reasons, allegation=allegation)
@@ -244,32 +200,18 @@ def do_record_outcome(*, actor, allegation: Allegation, outcome: str, finding: s
 def do_send_outcome(*, actor, case: Case) -> StageEvent:
     """Tell the reporter the outcome: every allegation needs its own. The review window starts the next day."""
     with atomic():
-        if not case.allegations.exists():
-            raise Refused("Refused: the case has no allegations, so there is no outcome to send.")
-        missing = case.allegations.filter(outcome="").count()
-        if missing:
-            raise Refused(f"Refused: {missing} allegation(s) have no outcome yet.")
-        return move(case, "outcome", actor=actor, doing="send the outcome")
-
-
-def review_window(case: Case):
-    return next((c for c in clocks.clocks_for(case) if c.key == "review_window"), None)
+        return move(case, "send_outcome", actor=actor)
 
 
 def do_open_review(*, actor, case: Case, reasons: str = "") -> StageEvent:
     """The complainant applied for a review. An application after the window needs reasons to be accepted."""
     with atomic():
-        window = review_window(case)
-        if window is not None and window.due_on is not None and clocks.today() > window.due_on:
-            reasons = require_reasons(reasons, f"accept a review applied for after {window.due_on:%d %B %Y}")
-        return move(case, "review", actor=actor, reasons=reasons, doing="open a complainant review")
+        return move(case, "open_review", actor=actor, reasons=reasons)
 
 
 def do_decide_review(*, actor, case: Case, upheld: bool, reasons: str) -> Decision:
     with atomic():
-        require(actor, case, ("owner", "supervisor", "overseer"), "decide a review")
-        if case.state != "review":
-            raise Refused("Refused: there is no review open on this case.")
+        check(actor, case, "decide_review")
         reasons = require_reasons(reasons, "decide a review")
         result = _decision(case, "review", "upheld" if upheld else "not_upheld", actor=actor, reasons=reasons)
         record(actor, "case.review_decision", case, reason=f"{result.value}: {reasons}")
@@ -278,20 +220,14 @@ def do_decide_review(*, actor, case: Case, upheld: bool, reasons: str) -> Decisi
 
 def do_close(*, actor, case: Case, reasons: str) -> StageEvent:
     """Close with written reasons. Refused while an allegation needs a referral, while a safety-net flag is open, or
-    while the reporter may still apply for a review."""
+    while the reporter may still apply for a review (policy: the step waits for the review window)."""
     with atomic():
-        require_open(case, "close it")
-        reasons = require_reasons(reasons, "close the case")
-        rules.check_referrals(case, "closing the case")
-        if case.state == "outcome":
-            window = review_window(case)
-            if window is not None and window.status == clocks.RUNNING:
-                raise Refused(f"Refused: the reporter may still apply for a review until {window.due_on:%d %B %Y}.")
-        return move(case, "closed", actor=actor, reasons=reasons, doing="close the case")
+        return move(case, "close", actor=actor, reasons=reasons)
 
 
 def do_refresh_clocks(*, actor, case: Case) -> None:
-    """Recompute the clock cache of one case (used after bulk-written history)."""
+    """Recompute the clock cache of one case (used after bulk-written history). It changes no fact, only the cache
+    the queue sorts by, so anyone who may see the case may ask for it."""
     with atomic():
         refresh_due(case)
 

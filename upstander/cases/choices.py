@@ -4,36 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class Channel(models.TextChoices):
-    ONLINE = "online", "Online form"
-    COLLEAGUE = "colleague", "Raised by a colleague"
-    PUBLIC_COMPLAINT = "public_complaint", "Public complaint"
-    LISTENING_CIRCLE = "listening_circle", "Listening circle"
-    PHONE = "phone", "Telephone"
-    REFERRAL = "referral", "Internal referral"
-
-
-class ReportingMode(models.TextChoices):
-    NAMED = "named", "Named"
-    CONFIDENTIAL = "confidential", "Confidential"
-    ANONYMOUS = "anonymous", "Anonymous"
-
-
-class Route(models.TextChoices):
-    FORCE = "force", "Professional standards"
-    INDEPENDENT = "independent", "Independent route (overseer only)"
-
-
-class ReporterType(models.TextChoices):
-    PUBLIC = "public", "Member of the public"
-    STAFF = "staff", "Police officer or staff"
-
-
-class ReporterRole(models.TextChoices):
-    VICTIM = "victim", "The person it happened to"
-    WITNESS = "witness", "A witness"
-    THIRD_PARTY = "third_party", "Someone who was told about it"
+# A report's vocabularies are the reports core's; re-exported for the staff-side modules that import them from here.
+from upstander.reports.choices import FIRM_LINKS as FIRM_LINKS
+from upstander.reports.choices import Channel as Channel
+from upstander.reports.choices import LinkStatus as LinkStatus
+from upstander.reports.choices import MessageDirection as MessageDirection
+from upstander.reports.choices import ReporterRole as ReporterRole
+from upstander.reports.choices import ReporterType as ReporterType
+from upstander.reports.choices import ReportingMode as ReportingMode
+from upstander.reports.choices import Route as Route
 
 
 class Severity(models.TextChoices):
@@ -74,20 +53,3 @@ class AssignmentRole(models.TextChoices):
     ASSESSOR = "assessor", "Assessor"
     INVESTIGATOR = "investigator", "Investigator"
     DECISION_MAKER = "decision_maker", "Decision-maker"
-
-
-class MessageDirection(models.TextChoices):
-    FROM_REPORTER = "from_reporter", "From the reporter"
-    TO_REPORTER = "to_reporter", "To the reporter"
-
-
-class LinkStatus(models.TextChoices):
-    UNRESOLVED = "unresolved", "Not yet linked"
-    SUGGESTED = "suggested", "Suggested, awaiting a handler"
-    LINKED = "linked", "Linked automatically"
-    CONFIRMED = "confirmed", "Confirmed by a handler"
-    REJECTED = "rejected", "No match in the roster"
-
-
-# A mention's `person` is a firm link only in these states; a SUGGESTED mention carries its candidate there.
-FIRM_LINKS = (LinkStatus.LINKED, LinkStatus.CONFIRMED)

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from upstander.cases.workdays import DayCalendar
-from upstander.lib import policy
+from upstander.lib import clock
 
 NOT_STARTED, RUNNING, MET, MET_LATE, OVERDUE, LAPSED, STOPPED = (
     "not_started", "running", "met", "met_late", "overdue", "lapsed", "stopped")
@@ -68,22 +67,13 @@ class Clock:
 
 
 def spec() -> dict[str, Any]:
-    return policy.load("clocks")
+    return clock.clock_policy()
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(str(spec().get("timezone", "Europe/London")))
-
-
-def local_date(moment: datetime) -> date:
-    """The calendar day of an aware moment in the policy's time zone."""
-    return moment.astimezone(zone()).date()
-
-
-def today() -> date:
-    from django.utils import timezone
-
-    return local_date(timezone.now())
+# The one clock (upstander/lib/clock.py): kept under these names for the callers of this module.
+zone = clock.zone
+local_date = clock.local_date
+today = clock.today
 
 
 def _stage_dates(facts: Facts, key: str) -> list[date]:
@@ -102,17 +92,26 @@ def _start(facts: Facts, start: str, cal: DayCalendar, clock_specs: Sequence[dic
         return facts.received_on
     if start == "came_to_attention":
         return facts.came_to_attention_on
-    if start == "acknowledged_or_deadline":
-        acknowledged = _stage_dates(facts, "acknowledged")
-        if acknowledged:
-            return acknowledged[0]
-        ack_spec = next((c for c in clock_specs if c["key"] == "acknowledge"), {"period": {"days": 7}})
-        return cal.add(facts.received_on, ack_spec["period"])
     if start == "last_update":
         updates = [d for _, d in facts.stages] + list(facts.messages_to_reporter)
         return max(updates, default=facts.received_on)
     dates = _stage_dates(facts, start)
     return dates[-1] if dates else None
+
+
+def _start_of(facts: Facts, c: dict, cal: DayCalendar, clock_specs: Sequence[dict]) -> date | None:
+    """When clock `c` starts: its `start` (a stage key, or received / came_to_attention / last_update); failing that,
+    the end of the clock named in `or_from_end_of` (feedback runs from the acknowledgement, or from the end of the
+    days allowed to acknowledge if none was sent)."""
+    started = _start(facts, c["start"], cal, clock_specs)
+    fallback = c.get("or_from_end_of")
+    if started is not None or not fallback:
+        return started
+    other = next((o for o in clock_specs if o["key"] == fallback), None)
+    if other is None:
+        raise KeyError(f"clock {c['key']!r} starts from the end of the unknown clock {fallback!r}")
+    begun = _start(facts, other["start"], cal, clock_specs)
+    return cal.add(begun, other["period"]) if begun is not None else None
 
 
 def _current_stage(facts: Facts) -> str | None:
@@ -132,7 +131,7 @@ def _spell_start(facts: Facts, stages: set[str]) -> date | None:
 
 def _one_clock(facts: Facts, c: dict, today: date, cal: DayCalendar, clock_specs: Sequence[dict]) -> Clock:
     key, label, escalate = c["key"], c["label"], str(c.get("escalate", "supervisor"))
-    started = _start(facts, c["start"], cal, clock_specs)
+    started = _start_of(facts, c, cal, clock_specs)
     if started is None:
         return Clock(key, label, NOT_STARTED, escalate=escalate)
     due = cal.add(started, c["period"])

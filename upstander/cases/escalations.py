@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from upstander.accounts.models import Role, User
 from upstander.cases import clocks
-from upstander.cases.guards import Refused, atomic, holds, label, now, record
+from upstander.cases.guards import Refused, atomic, check, label, now, record
 from upstander.cases.models import Case, Escalation, EscalationLevel
 
 CHUNK = 1000
@@ -104,13 +104,16 @@ def escalations_for(actor: User):
     return qs.none()
 
 
+def seen_action(escalation: Escalation) -> str:
+    """The action (policy/workflow.toml) of marking this escalation seen: the overseer's level or the supervisor's."""
+    return "see_overseer_escalation" if escalation.level == EscalationLevel.OVERSEER else "see_escalation"
+
+
 def do_mark_escalation_seen(*, actor, escalation: Escalation, note: str = "") -> Escalation:
     """The supervisor (their level) or the overseer (any) records that they have seen it, with what they did."""
     case = escalation.case
-    who = ("overseer",) if escalation.level == EscalationLevel.OVERSEER else ("supervisor", "overseer")
     with atomic():
-        if not holds(actor, case, who):
-            raise Refused("Refused: this escalation is not yours to act on.")
+        check(actor, case, seen_action(escalation))
         escalation.seen_at = now()
         escalation.seen_by = label(actor)
         escalation.note = note.strip()

@@ -7,13 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
-
 from upstander.accounts.models import Role
 from upstander.cases import workflow
-from upstander.cases.choices import Route
-from upstander.cases.models import Allegation, Case, Report
+from upstander.cases.models import Allegation, Case
 from upstander.lib.policy import category_label
+from upstander.reports.visibility import case_released_to_force
 
 
 @dataclass
@@ -39,8 +37,7 @@ def for_case(case: Case, actor) -> list[SubjectHistory]:
     for subject in sorted(subjects.values(), key=lambda p: (p.family_name, p.given_name)):  # type: ignore[union-attr]
         earlier = Allegation.objects.filter(subject=subject).exclude(case=case).select_related("case")
         if getattr(actor, "role", None) != Role.OVERSEER:
-            released = Report.objects.filter(case=OuterRef("case_id"), released_on__isnull=False)
-            earlier = earlier.filter(Q(case__route=Route.FORCE) | Q(Exists(released)))
+            earlier = earlier.filter(case_released_to_force(via="case"))
         rows = [
             PriorAllegation(
                 came_to_attention_on=a.case.came_to_attention_on, category=category_label(a.category),

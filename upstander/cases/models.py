@@ -1,8 +1,9 @@
-"""Reports, cases, allegations and their history.
+"""Cases, allegations and their history. A case is opened from reports (upstander/reports: the reports core owns
+the report and everything sealed with it).
 
-Free text a reporter types (narrative, place, messages, identity) is stored only as ciphertext under the report's
-data key (or, for a confidential identity, sealed to the identity custodians). Structured facts — dates,
-categories, subjects as written, states — stay in the clear so clocks, rules and statistics work without keys.
+Free text (statements) is stored only as ciphertext under a report's data key (reports/sealing.py chooses the key
+and context). Structured facts — dates, categories, states — stay in the clear so clocks, rules and statistics work
+without keys.
 """
 
 from __future__ import annotations
@@ -12,86 +13,16 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from upstander.cases.choices import (
-    AssignmentRole,
-    Channel,
-    Finding,
-    LinkStatus,
-    MessageDirection,
-    Outcome,
-    ReporterRole,
-    ReporterType,
-    ReportingMode,
-    Route,
-    Severity,
-)
+from upstander.cases.choices import AssignmentRole, Finding, Outcome, Severity
+from upstander.reports.choices import Route
 
-
-class Report(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    channel = models.CharField(max_length=24, choices=Channel.choices)
-    mode = models.CharField(max_length=16, choices=ReportingMode.choices)
-    route = models.CharField(max_length=16, choices=Route.choices, default=Route.FORCE)
-    reporter_type = models.CharField(max_length=16, choices=ReporterType.choices)
-    reporter_role = models.CharField(max_length=16, choices=ReporterRole.choices, blank=True)
-    categories = models.JSONField(default=list)  # category keys from policy/categories.toml
-    # The day only: no precise timing of a reporter is kept.
-    received_on = models.DateField()
-    incident_on = models.DateField(null=True, blank=True)  # null: "I don't know"
-    still_works_alongside = models.BooleanField(null=True)
-    handling_org = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="reports")
-    released_on = models.DateField(null=True, blank=True)  # independent route: when the overseer released it
-    case = models.ForeignKey("Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
-    # Equality monitoring, optional, aggregate use only.
-    reporter_sex = models.CharField(max_length=24, blank=True)
-    reporter_ethnicity = models.CharField(max_length=40, blank=True)
-    # Encrypted content (see module docstring).
-    narrative_ct = models.BinaryField(null=True)
-    place_ct = models.BinaryField(null=True)
-    identity_ct = models.BinaryField(null=True)  # named: under the data key
-    sealed_identity = models.BinaryField(null=True)  # confidential: sealed to the identity custodians only
-    receipt_lookup = models.CharField(max_length=64, unique=True, null=True)
-    receipt_sealed_key = models.BinaryField(null=True)  # data key sealed to the receipt-derived key
-    wants_update_email = models.BooleanField(default=False)
-    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="recorded_disclosures")
-    purged_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["handling_org", "received_on"])]
-
-
-class SealedKey(models.Model):
-    """The report's data key sealed to one recipient organisation's public key."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sealed_keys")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    sealed = models.BinaryField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "organisation"], name="one_sealed_key_per_org")]
-
-
-class ReporterLink(models.Model):
-    """Protected table: the link from a staff reporter's report to their roster entry (DESIGN.md). Kept in the
-    clear so separation and retaliation monitoring run without keys; only the overseer sees it."""
-
-    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="reporter_link")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-
-
-class SubjectMention(models.Model):
-    """Who did it, as the reporter wrote it, and the roster person it was resolved to."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="mentions")
-    name_as_written = models.CharField(max_length=200, blank=True)
-    number_as_written = models.CharField(max_length=64, blank=True)
-    unit_as_written = models.CharField(max_length=200, blank=True)
-    rank_as_written = models.CharField(max_length=64, blank=True)
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="mentions")
-    link_status = models.CharField(max_length=16, choices=LinkStatus.choices, default=LinkStatus.UNRESOLVED)
-    match_probability = models.FloatField(null=True, blank=True)
+# Reports, their sealed keys, subjects as written, the staff-reporter link and messages are the reports core's
+# (upstander/reports/models.py); re-exported here for the staff-side modules that import them from cases.
+from upstander.reports.models import Message as Message
+from upstander.reports.models import Report as Report
+from upstander.reports.models import ReporterLink as ReporterLink
+from upstander.reports.models import SealedKey as SealedKey
+from upstander.reports.models import SubjectMention as SubjectMention
 
 
 class Case(models.Model):
@@ -133,7 +64,7 @@ class Allegation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegations")
     subject = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="allegations")
-    mention = models.ForeignKey(SubjectMention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mention = models.ForeignKey("reports.SubjectMention", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     category = models.CharField(max_length=40)
     severity = models.CharField(max_length=24, choices=Severity.choices, blank=True)
     possible_crime = models.BooleanField(default=False)
@@ -190,21 +121,6 @@ class Decision(models.Model):
     at = models.DateTimeField()
 
 
-class Message(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
-    direction = models.CharField(max_length=16, choices=MessageDirection.choices)
-    body_ct = models.BinaryField()
-    sent_on = models.DateField()  # the day only, for both directions, so reporter timing is not kept
-    sequence = models.PositiveIntegerField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    is_question = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["sequence"]
-        constraints = [models.UniqueConstraint(fields=["report", "sequence"], name="message_sequence")]
-
-
 class Statement(models.Model):
     """The victim's account, recorded once and versioned: a new owner reads it instead of asking again."""
 
@@ -216,7 +132,7 @@ class Statement(models.Model):
     recorded_at = models.DateTimeField()
     asked_again = models.BooleanField(default=False)  # the victim was asked to give the account again
     # The report whose data key the statement is encrypted under; why a new version was made.
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
 
     class Meta:
@@ -229,7 +145,7 @@ class Flag(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
     flag = models.CharField(max_length=40)  # serious_sexual_offence, serious_violence, …
     categories = models.JSONField(default=list)  # the categories chosen when it was raised
     raised_at = models.DateTimeField()

@@ -20,12 +20,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from upstander.accounts.models import OrganisationKind, Role, User
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import record
 from upstander.cases.access import visible_cases
-from upstander.cases.choices import Route
-from upstander.cases.models import Report
+from upstander.reports import sealing
+from upstander.reports.attachments import OpenedFile, files_of, open_clean_copy
+from upstander.reports.messages import conversation
+from upstander.reports.models import Report
+from upstander.reports.visibility import force_reports
 
-CONTENT_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+CONTENT_ROLES = CASE_CONTENT_ROLES  # one rule for who sees case content: accounts.permissions
 
 
 def visible_reports(actor: User) -> QuerySet[Report]:
@@ -38,9 +42,8 @@ def visible_reports(actor: User) -> QuerySet[Report]:
         return reports.none()
     if actor.organisation.kind != OrganisationKind.FORCE:
         return reports.none()
-    # The force never sees independent-route reports until the overseer releases them.
-    force = reports.filter(Q(route=Route.FORCE, handling_org=actor.organisation) | Q(released_on__isnull=False))
-    return force.filter(Q(case__isnull=True) | Q(case__in=visible_cases(actor)))
+    # The force never sees independent-route reports until the overseer releases them (reports/visibility.py).
+    return reports.filter(force_reports(actor.organisation)).filter(Q(case__isnull=True) | Q(case__in=visible_cases(actor)))
 
 
 def get_report_for(actor: User, public_id: str | uuid.UUID, *, write: bool = False) -> Report:
@@ -70,27 +73,24 @@ class OpenedReport:
 def open_report_for(actor: User, public_id: str | uuid.UUID, org_private_key: bytes | None) -> OpenedReport:
     """Decrypt a report with the organisation key unlocked in the actor's session; the read is audited.
     Raises sealing.KeyUnavailable when the session holds no key that opens it."""
-    from upstander.intake import sealing
-    from upstander.intake.models import Attachment
-    from upstander.intake.reports import attachment_name
-
     report = get_report_for(actor, public_id)
     data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)
-    names: dict[int, list[dict]] = {}
-    attachments = []
-    for a in Attachment.objects.filter(report=report).order_by("id"):
-        entry = {"public_id": a.public_id, "name": attachment_name(a, data_key), "kind": a.get_kind_display(),
-                 "size": a.size, "metadata_removed": a.metadata_removed, "added_on": a.added_on}
-        attachments.append(entry)
-        names.setdefault(a.message_id or 0, []).append(entry)
-    messages = [{"from_reporter": m.direction == "from_reporter", "on": m.sent_on, "is_question": m.is_question,
-                 "body": sealing.decrypt_message(data_key, m), "files": names.get(m.pk, []),
-                 "author": (m.author.get_full_name() or m.author.username) if m.author else ""}
-                for m in report.messages.select_related("author").order_by("sequence")]
     opened = OpenedReport(report=report, data_key=data_key, narrative=sealing.decrypt_field(data_key, report, "narrative"),
                           place=sealing.decrypt_field(data_key, report, "place"),
-                          identity=sealing.decrypt_identity(data_key, report), messages=messages,
-                          attachments=attachments)
+                          identity=sealing.decrypt_identity(data_key, report),
+                          messages=conversation(report, data_key, with_authors=True),
+                          attachments=[f.as_dict() for f in files_of(report, data_key)])
     with transaction.atomic():
         record(actor, "report.read", report)
+    return opened
+
+
+def open_report_file_for(actor: User, public_id: str | uuid.UUID, file_id, org_private_key: bytes | None) -> OpenedFile:
+    """One of a report's files (the copy with metadata removed), opened with the organisation key in the actor's
+    session; the read is audited. Raises sealing.KeyUnavailable or attachments.FileUnavailable."""
+    report = get_report_for(actor, public_id)
+    data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)
+    opened = open_clean_copy(report, file_id, data_key)
+    with transaction.atomic():
+        record(actor, "report.file_read", report)
     return opened

@@ -6,28 +6,31 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
-from upstander.audit.log import record
-from upstander.cases.choices import ReporterRole, ReporterType, ReportingMode, Route
-from upstander.cases.report_access import CONTENT_ROLES, get_report_for, open_report_for, visible_reports
-from upstander.cases.report_actions import do_record_disclosure, do_reply_to_reporter
-from upstander.intake import receipts, sealing, storage
-from upstander.intake.models import Attachment, Consent
-from upstander.intake.reports import Identity, ReportInput, Subject, attachment_key, attachment_name
+from upstander.accounts.permissions import REPORT_ROLES, staff_view
+from upstander.cases.report_access import (
+    CONTENT_ROLES,
+    get_report_for,
+    open_report_file_for,
+    open_report_for,
+    visible_reports,
+)
+from upstander.cases.report_actions import MAX_REPLY_CHARS, do_record_disclosure, do_reply_to_reporter
+from upstander.lib import clock
 from upstander.lib.policy import category_choices, category_label
-
-REPORT_ROLES = (*CONTENT_ROLES, Role.FACILITATOR)
+from upstander.reports import receipts, sealing
+from upstander.reports.attachments import FileUnavailable
+from upstander.reports.choices import Consent, ReporterRole, ReporterType, ReportingMode, Route
+from upstander.reports.creation import Identity, ReportInput, Subject
+from upstander.reports.pins import RecipientKeyRefused
 
 
 def _user(request: HttpRequest) -> User:
@@ -37,7 +40,8 @@ DOWNLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000)
+    body = forms.CharField(label="Message to the reporter", widget=forms.Textarea(attrs={"rows": 6}),
+                           max_length=MAX_REPLY_CHARS)
     is_question = forms.BooleanField(label="This is a question the reporter should answer", required=False)
 
 
@@ -50,7 +54,7 @@ class DisclosureForm(forms.Form):
     discloser_name = forms.CharField(label="Their name (named or confidential only)", max_length=200, required=False)
     staff_number = forms.CharField(label="Their warrant or staff number (optional)", max_length=32, required=False)
     narrative = forms.CharField(label="What they disclosed", widget=forms.Textarea(attrs={"rows": 10}),
-                                max_length=20_000)
+                                max_length=MAX_REPLY_CHARS)
     categories = forms.MultipleChoiceField(label="What it was about", widget=forms.CheckboxSelectMultiple)
     reporter_role = forms.ChoiceField(label="Their part in it", widget=forms.RadioSelect, choices=ReporterRole.choices)
     subject_name = forms.CharField(label="Who did it: name", max_length=200, required=False)
@@ -70,7 +74,7 @@ class DisclosureForm(forms.Form):
             self.add_error("discloser_name", "A named or confidential disclosure needs the person's name")
         if data.get("independent") and data.get("reporter_type") == ReporterType.PUBLIC:
             self.add_error("independent", "The independent route is for officers and staff")
-        if data.get("session_on") and data["session_on"] > timezone.localdate():
+        if data.get("session_on") and data["session_on"] > clock.today():
             self.add_error("session_on", "The date cannot be in the future")
         return data
 
@@ -144,49 +148,39 @@ def report_reply(request: HttpRequest, public_id) -> HttpResponse:
 def report_file(request: HttpRequest, public_id, file_id) -> HttpResponseBase:
     """The copy with metadata removed. Only re-encoded images are shown inline; every other file is a download,
     with nosniff and a sandboxing CSP, so an HTML or SVG file can never run in our origin."""
-    report = get_report_for(_user(request), public_id)
-    attachment = Attachment.objects.filter(report=report, public_id=file_id).first()
-    if attachment is None:
-        raise Http404("No such file")
     try:
-        data_key = sealing.data_key_for_org(report, _user(request).organisation, session_keys.load(request))
-        key = attachment_key(attachment, data_key)
-        name = attachment_name(attachment, data_key)
-        path = storage.locate(attachment.clean_blob)
-    except (sealing.KeyUnavailable, storage.StoreError):
+        opened = open_report_file_for(_user(request), public_id, file_id, session_keys.load(request))
+    except (sealing.KeyUnavailable, FileUnavailable):
         raise Http404("File not available") from None
-    record_read(request, report)
-    if attachment.inline_safe:
-        if attachment.content_type == "image/png" and not name.lower().endswith(".png"):
+    name = opened.name
+    if opened.inline_safe:
+        if opened.content_type == "image/png" and not name.lower().endswith(".png"):
             name += ".png"
-        response = StreamingHttpResponse(storage.read_chunks(attachment.clean_blob, key, path=path),
-                                         content_type=attachment.content_type)
+        response = StreamingHttpResponse(opened.chunks, content_type=opened.content_type)
         response["Content-Disposition"] = content_disposition_header(False, name) or ""
     else:
-        response = StreamingHttpResponse(storage.read_chunks(attachment.clean_blob, key, path=path),
-                                         content_type="application/octet-stream")
+        response = StreamingHttpResponse(opened.chunks, content_type="application/octet-stream")
         response["Content-Disposition"] = content_disposition_header(True, name) or ""
     response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-def record_read(request: HttpRequest, report) -> None:
-    with transaction.atomic():
-        record(_user(request), "report.file_read", report)
-
-
 @never_cache
 @staff_view([Role.FACILITATOR])
 @require_http_methods(["GET", "POST"])
 def disclosure_new(request: HttpRequest) -> HttpResponse:
-    form = DisclosureForm(request.POST or None, initial={"session_on": timezone.localdate()})
+    form = DisclosureForm(request.POST or None, initial={"session_on": clock.today()})
     if request.method == "GET" or not form.is_valid():
         return render(request, "cases/report_disclosure.html", {"form": form},
                       status=200 if request.method == "GET" else 400)
     receipt = receipts.new_receipt() if form.cleaned_data["give_receipt"] else None
     key = receipts.derive(receipt) if receipt else None
-    report = do_record_disclosure(actor=_user(request), data=form.report_input(),
-                                  session_on=form.cleaned_data["session_on"], consent=form.cleaned_data["consent"],
-                                  receipt_key=key)
+    try:
+        report = do_record_disclosure(actor=_user(request), data=form.report_input(),
+                                      session_on=form.cleaned_data["session_on"], consent=form.cleaned_data["consent"],
+                                      receipt_key=key)
+    except RecipientKeyRefused as refused:  # nothing was stored; the overseer is alerted
+        form.add_error(None, str(refused))
+        return render(request, "cases/report_disclosure.html", {"form": form}, status=503)
     return render(request, "cases/report_disclosure_done.html", {"report": report, "receipt": receipt})

@@ -82,15 +82,21 @@ def unmet(case) -> list[tuple[Any, list[Criterion]]]:
     return result
 
 
-def check_referrals(case, doing: str) -> None:
-    """Refuse `doing` (e.g. "local handling", "closing the case") while a qualifying allegation is unreferred."""
+def missing_referrals(case, doing: str) -> str:
+    """Why `doing` (e.g. "local handling", "closing the case") must wait for a referral, or "" when nothing is missing."""
     missing = unmet(case)
     if not missing:
-        return
+        return ""
     parts = []
     for allegation, met in missing:
         who = allegation.subject.full_name if allegation.subject else "an unidentified subject"
         parts.append(f"{policy.category_label(allegation.category)} against {who} ({'; '.join(c.label for c in met)})")
-    raise ReferralRequired(
-        f"Refused: {doing} needs a referral to {body_name()} or a recorded decision of the overseer first, because "
-        f"these allegations meet the mandatory referral criteria: {', '.join(parts)}.")
+    return (f"Refused: {doing} needs a referral to {body_name()} or a recorded decision of the overseer first, because "
+            f"these allegations meet the mandatory referral criteria: {', '.join(parts)}.")
+
+
+def check_referrals(case, doing: str) -> None:
+    """Refuse `doing` while a qualifying allegation is unreferred."""
+    missing = missing_referrals(case, doing)
+    if missing:
+        raise ReferralRequired(missing)

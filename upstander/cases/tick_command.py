@@ -1,7 +1,8 @@
 """`upstander tick`: the periodic work, idempotent and cron-able, as the named system actor system:tick:
 refresh the clocks' due-date cache and turn breaches into escalations (each breach escalated once however often it
 runs); watch for retaliation against people who spoke up; purge content past retention (legal holds respected);
-sweep expired reporter drafts and what a crash left in the file store."""
+sweep expired reporter drafts and what a crash left in the file store; sign a checkpoint of the audit log (at most
+one per interval of policy/audit.toml)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def tick(as_json: bool, on: str) -> None:
     except ValueError:
         raise click.BadParameter(f"{on!r} is not a date (YYYY-MM-DD)", param_hint="--on") from None
     from upstander.custody.retention import purge_due
-    from upstander.intake.sweeper import sweep
+    from upstander.reports.sweeper import sweep
     from upstander.safeguarding.retaliation import run_retaliation_monitoring
 
     actor = Actor.system("tick")
@@ -42,10 +43,15 @@ def tick(as_json: bool, on: str) -> None:
     swept = sweep()
     from upstander.operations.actions import do_record_run
 
-    do_record_run(actor=actor, job="tick")  # when tick last ran, for monitoring (/metrics)
+    do_record_run(actor=actor, job="tick")  # when tick last ran, for monitoring (/metrics); the checkpoint covers it
+    from upstander.audit.checkpoints import do_checkpoint_if_due
+
+    made = do_checkpoint_if_due(actor=actor)
+    checkpoint = {"made": made is not None, "last_event_id": made.last_event_id if made else None}
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "retaliation": retaliation.as_dict(),
-                               "retention": retention.as_dict(), "sweep": swept.as_dict()}, default=str))
+                               "retention": retention.as_dict(), "sweep": swept.as_dict(),
+                               "checkpoint": checkpoint}, default=str))
     else:
         click.echo(f"{result.cases_checked} open case(s) checked on {result.on}; {result.breaches_open} breach(es) open; "
                    f"escalated {result.escalated_to_supervisor} to supervisors and {result.escalated_to_overseer} to the "
@@ -53,3 +59,4 @@ def tick(as_json: bool, on: str) -> None:
         click.echo(f"retaliation monitoring: {retaliation.as_dict()}")
         click.echo(f"retention: {retention.as_dict()}")
         click.echo(f"reporter-side sweep: {swept.as_dict()}")
+        click.echo(f"audit checkpoint: {'signed up to event ' + str(made.last_event_id) if made else 'not due yet'}")

@@ -4,30 +4,35 @@ released by the overseer to the force. Also the free-text safety net and linking
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, Value, When
 
-from upstander.accounts.models import Organisation, OrganisationKind, Role, User
-from upstander.cases import clocks
+from upstander.accounts.models import Role, User
+from upstander.accounts.permissions import CASE_CONTENT_ROLES
+from upstander.audit.log import REPORTER_ROLE, actor_of
+from upstander.cases import clocks, workflow
 from upstander.cases.access import inbox_reports
-from upstander.cases.choices import AssignmentRole, LinkStatus, Route
+from upstander.cases.choices import AssignmentRole, Route
 from upstander.cases.guards import (
     Refused,
     atomic,
-    holds,
+    check,
     label,
     now,
     record,
     refresh_due,
-    require,
-    require_open,
     require_reasons,
     start_of_day,
 )
-from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent, SubjectMention
-from upstander.lib import crypto
+from upstander.cases.models import Assignment, Case, Flag, Report, SealedKey, StageEvent
+from upstander.lib import clock
+from upstander.people.models import Person
+from upstander.reports import pins, sealing
 
-TRIAGE_ROLES = (Role.HANDLER, Role.SUPERVISOR, Role.OVERSEER)
+TRIAGE_ROLES = CASE_CONTENT_ROLES
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read out on the phone
 
 
@@ -54,14 +59,15 @@ def do_open_case(*, actor, report: Report) -> Case:
     with atomic():
         _require_inbox(actor, report, "open a case from it")
         today = clocks.today()
+        opening = workflow.initial_stage()
         case = Case.objects.create(
             code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
-            state="received", opened_on=today, came_to_attention_on=report.received_on,
+            state=opening, opened_on=today, came_to_attention_on=report.received_on,
             main_category=(report.categories or [""])[0], owner=actor if actor.role == Role.HANDLER else None)
         report.case = case
         report.save(update_fields=["case"])
         # The reporter's day only (no time of day is kept on reporter paths): the start of the day it arrived.
-        StageEvent.objects.create(case=case, stage="received", at=start_of_day(report.received_on), actor="reporter")
+        StageEvent.objects.create(case=case, stage=opening, at=start_of_day(report.received_on), actor="reporter")
         if case.owner_id:
             Assignment.objects.create(case=case, role=AssignmentRole.OWNER, user=actor, person=actor.person,
                                       started_at=now())
@@ -75,8 +81,7 @@ def do_add_report_to_case(*, actor, report: Report, case: Case) -> Case:
     """Join a further report (same matter) to an existing case; the earliest report sets when it came to attention."""
     with atomic():
         _require_inbox(actor, report, "add it to a case")
-        require(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer"), "add a report")
-        require_open(case, "add a report")
+        check(actor, case, "add_report")
         if report.route != case.route and not report.released_on:
             raise Refused("Refused: an independent-route report cannot join a force case until the overseer releases it.")
         report.case = case
@@ -99,14 +104,14 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
         raise Refused("Refused: this report is on the force route already.")
     if report.released_on:
         raise Refused("Refused: this report was released already.")
-    with atomic():
+    with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
-        force = Organisation.objects.get(kind=OrganisationKind.FORCE)
+        force = sealing.force()
         report.released_on = clocks.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():
-            SealedKey.objects.create(report=report, organisation=force, sealed=crypto.seal(bytes(force.public_key), data_key))
+            sealing.seal_data_key(report, force, data_key).save()
         if report.case_id:
             Case.objects.filter(pk=report.case_id).update(handling_org=force)
         record(actor, "report.release", report, reason=reasons)
@@ -117,6 +122,14 @@ def _safety_net():
     from upstander.cases import safety_net
 
     return safety_net
+
+
+def _flag_time(actor) -> datetime:
+    """When a flag was raised: for a flag raised on the reporter's submission, the start of the day only, like
+    everything else a reporter does (DESIGN.md rule 6); for staff, the moment."""
+    if actor_of(actor).role == REPORTER_ROLE:
+        return start_of_day(clock.today())
+    return now()
 
 
 def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
@@ -131,7 +144,7 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     with atomic():
         known = set(Flag.objects.filter(report=report).values_list("flag", flat=True))
         new = [f for f in serious if f not in known]
-        stamp = now()
+        stamp = _flag_time(actor)
         Flag.objects.bulk_create([
             Flag(case_id=report.case_id, report=report, flag=f, categories=list(report.categories or []), raised_at=stamp,
                  raised_by=label(actor)) for f in new])
@@ -140,48 +153,69 @@ def do_screen_narrative(*, actor, report: Report, narrative: str) -> list[str]:
     return new
 
 
-def do_link_mention(*, actor, mention: SubjectMention, person=None) -> SubjectMention:
-    """Link a subject as the reporter wrote them to a roster person (or record that nobody in the roster matches)."""
-    report = mention.report
-    with atomic():
-        case = report.case
-        if case is not None:
-            if not holds(actor, case, ("owner", "assessor", "investigator", "supervisor", "overseer")):
-                raise Refused("Refused: you may not link people on this case.")
-        else:
-            _require_inbox(actor, report, "link people on it")
-        if person is None:
-            mention.person, mention.link_status = None, LinkStatus.REJECTED
-        else:
-            mention.person, mention.link_status = person, LinkStatus.CONFIRMED
-        mention.match_probability = None
-        mention.save(update_fields=["person", "link_status", "match_probability"])
-        record(actor, "mention.link", mention, reason=f"{mention.link_status}" + (f" to {person.number}" if person else ""))
-        if case is not None and person is not None:
-            # The confirmed person becomes the subject of the allegations made through this mention, and the case is
-            # checked again for separation now that its subject is known.
-            from upstander.cases.models import Allegation
-            from upstander.safeguarding.actions import do_check_case_separation
+# Linking mentions to the roster, with its separation check, is cases/linking.py's; re-exported for cases.actions.
+from upstander.cases.linking import do_link_mention  # noqa: E402,F401
 
-            Allegation.objects.filter(mention=mention, subject__isnull=True).update(subject=person)
-            do_check_case_separation(actor=actor, case=case)
-    return mention
+# --- the roster search ---------------------------------------------------------------------------------------------
+
+# Words of rank and title that people type before a name ("Sgt Daniel Smith", "PC D Smith", "DC Smith", "Ch Insp
+# Jones"): no one's name, so the roster search drops them. Each names the rank it stands for ("" for a title or a
+# word such as "Detective" that names none); people of that rank are listed first. "Ch"/"Chief" before a rank makes
+# it the chief rank. Kept here, beside the one search that uses them.
+RANK_WORDS: dict[str, str] = {
+    "pc": "Constable", "dc": "Constable", "wpc": "Constable", "cst": "Constable", "constable": "Constable",
+    "ps": "Sergeant", "ds": "Sergeant", "sgt": "Sergeant", "sarge": "Sergeant", "sergeant": "Sergeant",
+    "insp": "Inspector", "inspector": "Inspector", "di": "Inspector",
+    "ci": "Chief Inspector", "dci": "Chief Inspector",
+    "supt": "Superintendent", "superintendent": "Superintendent", "dsupt": "Superintendent",
+    "ch": "", "chief": "", "det": "", "detective": "", "pcso": "", "officer": "",
+    "mr": "", "mrs": "", "ms": "", "miss": "", "mx": "", "dr": "",
+}
+_CHIEF = {"Inspector": "Chief Inspector", "Superintendent": "Chief Superintendent"}
 
 
-def search_roster(query: str, limit: int = 20):
-    """Roster people by name, warrant or staff number, or unit (code or name)."""
-    from django.db.models import Q
+def split_rank_words(query: str) -> tuple[list[str], list[str]]:
+    """The search terms of `query` with rank and title words taken out, and the ranks those words named."""
+    terms, ranks, chief = [], [], False
+    for raw in query.split():
+        word = raw.strip(".,;:()\"'")
+        key = word.lower()
+        if not word:
+            continue
+        if key not in RANK_WORDS:
+            terms.append(word)
+            chief = False
+            continue
+        rank = RANK_WORDS[key]
+        if rank:
+            ranks.append(_CHIEF.get(rank, rank) if chief else rank)
+        chief = key in ("ch", "chief")
+    return terms, ranks
 
-    from upstander.people.models import Person
 
-    terms = [t for t in query.split() if t][:4]
+def _term_filter(term: str) -> Q:
+    if any(c.isdigit() for c in term):
+        return Q(number__iexact=term)
+    if len(term) == 1:  # an initial: "PC D Smith"
+        return Q(given_name__istartswith=term) | Q(known_as__istartswith=term)
+    return (Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
+            | Q(unit__code__iexact=term) | Q(unit__name__icontains=term) | Q(team__name__icontains=term))
+
+
+def search_roster(query: str, limit: int = 20) -> list[Person]:
+    """Roster people by name, warrant or staff number, unit or team, ignoring ranks and titles ("Sgt Daniel Smith"
+    finds Daniel Smith, sergeants first). Serving people come before those who have left."""
+    terms, ranks = split_rank_words(query)
+    terms = terms[:4]
     if not terms:
-        return Person.objects.none()
-    people = Person.objects.select_related("unit")
+        return []
+    people = Person.objects.select_related("unit", "team")
     for term in terms:
-        people = people.filter(Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(known_as__icontains=term)
-                               | Q(number__iexact=term) | Q(unit__code__iexact=term) | Q(unit__name__icontains=term))
-    return people.order_by("family_name", "given_name", "number")[:limit]
+        people = people.filter(_term_filter(term))
+    people = people.annotate(
+        rank_first=DbCase(When(rank__in=ranks, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        serving_first=DbCase(When(left_on__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()))
+    return list(people.order_by("rank_first", "serving_first", "family_name", "given_name", "number")[:limit])
 
 
 def validate_categories(categories: list[str]) -> None:

@@ -61,6 +61,10 @@ def demo(port: int, staff: int, no_serve: bool, tick_every: int) -> None:
     sys.stdout.flush()
     from django.core.management import call_command
 
+    # The overseer's witness: a separate process with its own data directory (audit/demo_witness.py).
+    from upstander.audit.demo_witness import start_demo_witness
+
+    start_demo_witness(url.rstrip("/"))
     # runserver on loopback only; its request log is silenced in settings (no client addresses are logged).
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True, use_threading=True)
 

@@ -13,7 +13,7 @@ from upstander.cli import require_installation, set_up_installation
 
 @click.group()
 def keys() -> None:
-    """Installation keys: organisation key pairs, the overseer's signing key, the receipt pepper."""
+    """Installation keys: organisation key pairs, the force's signing key, the receipt pepper."""
 
 
 @keys.command("init")
@@ -29,21 +29,27 @@ def init() -> None:
 @keys.command("status")
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
-    """Show which keys are present (public facts only)."""
+    """Show which keys are present, their fingerprints and whether each matches its pin (public facts only). In
+    production the pins file (UPSTANDER_KEY_PINS_FILE) holds {"force": fingerprint, …} as shown here."""
     require_installation()
     from upstander.accounts.models import KeyGrant, Organisation
     from upstander.lib import crypto
-    from upstander.lib.keys import missing_key_files, signing_public_path
+    from upstander.lib.keys import force_signing_public_path, missing_key_files, pins_path, read_pins
 
-    orgs = [{"organisation": o.slug, "public_key": crypto.b64(bytes(o.public_key)),
+    pins = read_pins()
+    orgs = [{"organisation": o.slug, "kind": o.kind, "public_key": crypto.b64(bytes(o.public_key)),
+             "fingerprint": crypto.fingerprint(bytes(o.public_key)), "pinned": pins.get(o.kind),
              "members_holding_key": KeyGrant.objects.filter(organisation=o, revoked_at__isnull=True).count()}
             for o in Organisation.objects.order_by("slug")]
-    doc: dict = {"organisations": orgs, "missing_files": missing_key_files(), "signing_public_key": str(signing_public_path())}
+    doc: dict = {"organisations": orgs, "missing_files": missing_key_files(),
+                 "signing_public_key": str(force_signing_public_path()), "pins_file": str(pins_path())}
     if as_json:
         click.echo(json.dumps(doc))
     else:
         for o in orgs:
-            click.echo(f"{o['organisation']}: {o['members_holding_key']} member(s) hold the key")
+            pin = "pinned" if o["pinned"] == o["fingerprint"] else "NOT PINNED" if not o["pinned"] else "PIN MISMATCH"
+            click.echo(f"{o['organisation']}: {o['members_holding_key']} member(s) hold the key; {o['fingerprint']} "
+                       f"({pin})")
         for path in doc["missing_files"]:
             click.echo(f"missing: {path}")
 
@@ -58,7 +64,7 @@ def backup_keypair(secret_out: Path | None, replace: bool) -> None:
     once and never stored here: keep it offline, apart from the backups (print it, or a USB key in a safe)."""
     require_installation()
     from upstander.lib import crypto
-    from upstander.lib.keyfiles import create_exclusive, write_private
+    from upstander.lib.keyfiles import create_once, write_private
     from upstander.operations.archive import backup_public_path, format_secret
 
     path = backup_public_path()
@@ -69,7 +75,7 @@ def backup_keypair(secret_out: Path | None, replace: bool) -> None:
     pair = crypto.new_keypair()
     secret = format_secret(pair.private) + "\n"
     if secret_out is not None:
-        create_exclusive(secret_out, secret.encode())  # never overwrites: a file there already is refused below
+        create_once(secret_out, secret.encode())  # never overwrites: a file there already is refused below
         if secret_out.read_text() != secret:
             click.echo(f"upstander keys backup-keypair: {secret_out} exists already; nothing was changed.", err=True)
             sys.exit(1)

@@ -9,6 +9,7 @@ import sys
 import click
 
 from upstander.env import env_int
+from upstander.lib.keys import legacy_signing_settings
 
 
 def _refusals() -> list[str]:
@@ -17,12 +18,18 @@ def _refusals() -> list[str]:
         problems.append("UPSTANDER_SECRET_KEY is not set (a long random value).")
     if not (os.environ.get("DATABASE_URL") or os.environ.get("PGHOST") or os.environ.get("PGDATABASE")):
         problems.append("DATABASE_URL is not set (postgres://user:password@host/dbname).")
-    for var in ("UPSTANDER_SIGNING_KEY_FILE", "UPSTANDER_SIGNING_PUBLIC_FILE", "UPSTANDER_RECEIPT_PEPPER_FILE"):
+    # The force's own signing key. The overseer's private key is never needed here (nor allowed: see lib/keys.py).
+    for var in ("UPSTANDER_FORCE_SIGNING_KEY_FILE", "UPSTANDER_FORCE_SIGNING_PUBLIC_FILE",
+                "UPSTANDER_RECEIPT_PEPPER_FILE"):
         path = os.environ.get(var)
         if not path:
             problems.append(f"{var} is not set (path to the key file; `upstander keys init` creates them).")
         elif not os.path.exists(path):
             problems.append(f"{var}={path} does not exist.")
+    overseer = os.environ.get("UPSTANDER_OVERSEER_PUBLIC_KEY_FILE")
+    if overseer and not os.path.exists(overseer):
+        problems.append(f"UPSTANDER_OVERSEER_PUBLIC_KEY_FILE={overseer} does not exist.")
+    problems += legacy_signing_settings()
     if os.environ.get("UPSTANDER_FAST_HASHES") or os.environ.get("UPSTANDER_AUDIT_RESETTABLE"):
         problems.append("UPSTANDER_FAST_HASHES / UPSTANDER_AUDIT_RESETTABLE are for the test suite only; unset them.")
     return problems

@@ -3,26 +3,25 @@
 A custodian asks, giving a reason; where policy asks for it, a second person (never the requester) approves; the
 custodian then opens it with the identity custodians' key held in their own session. The identity is shown once,
 in that response, and never stored in the clear. Every step is audited; each opening is an IdentityDisclosure,
-which the overseer lists and the reporter sees in their timeline (`disclosures_for_report`).
+which the overseer lists and the reporter sees in their timeline (intake/timeline.py reads it through the report).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from upstander.accounts.models import OrganisationKind, Role, User
 from upstander.audit.log import record
-from upstander.cases.models import Case, Report
+from upstander.cases.models import Report
 from upstander.custody.models import DisclosureRequest, DisclosureStatus, IdentityDisclosure
 from upstander.custody.policy import break_glass
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
+from upstander.reports import sealing
 
 
 class NoSealedIdentity(Exception):
@@ -35,23 +34,6 @@ def _require_custodian(actor: User) -> None:
         raise PermissionDenied("only an identity custodian can open a sealed identity")
 
 
-def find_sealed_report(reference: str) -> Report:
-    """A report by its public id, or the confidential report of a case by the case's code."""
-    reference = reference.strip()
-    reports = Report.objects.filter(sealed_identity__isnull=False, purged_on__isnull=True)
-    report = None
-    try:
-        report = reports.filter(public_id=reference).first()
-    except ValidationError:  # not a UUID: try it as a case code
-        pass
-    if report is None:
-        case = Case.objects.filter(code=reference.upper()).first()
-        report = reports.filter(case=case).order_by("received_on", "id").first() if case else None
-    if report is None:
-        raise NoSealedIdentity("no confidential report with a sealed identity has that reference")
-    return report
-
-
 def do_request_disclosure(*, actor: User, report: Report, reason: str) -> DisclosureRequest:
     _require_custodian(actor)
     rules = break_glass()
@@ -61,7 +43,7 @@ def do_request_disclosure(*, actor: User, report: Report, reason: str) -> Disclo
                               "the reporter will read it.")
     if report.sealed_identity is None or report.purged_on is not None:
         raise NoSealedIdentity("this report has no sealed identity")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         request = DisclosureRequest.objects.create(
             report=report, requested_by=actor, requested_at=now, reason=reason,
@@ -74,7 +56,7 @@ def do_request_disclosure(*, actor: User, report: Report, reason: str) -> Disclo
 
 def can_decide(actor: User, request: DisclosureRequest) -> bool:
     return (actor.role in break_glass().approver_roles and actor.pk != request.requested_by_id
-            and request.status == DisclosureStatus.PENDING and request.expires_at > timezone.now())
+            and request.status == DisclosureStatus.PENDING and request.expires_at > clock.now())
 
 
 def do_decide_disclosure(*, actor: User, request: DisclosureRequest, approve: bool, note: str = "") -> None:
@@ -86,9 +68,9 @@ def do_decide_disclosure(*, actor: User, request: DisclosureRequest, approve: bo
         raise ValidationError("Say why you refuse.")
     with transaction.atomic():
         decided = DisclosureRequest.objects.filter(
-            pk=request.pk, status=DisclosureStatus.PENDING, expires_at__gt=timezone.now()).update(
+            pk=request.pk, status=DisclosureStatus.PENDING, expires_at__gt=clock.now()).update(
             status=DisclosureStatus.APPROVED if approve else DisclosureStatus.REFUSED, decided_by=actor,
-            decided_at=timezone.now(), decision_note=note.strip())
+            decided_at=clock.now(), decision_note=note.strip())
         if not decided:
             raise PermissionDenied("this request is no longer waiting for a decision")
         record(actor, "identity.approve" if approve else "identity.refuse", request.report,
@@ -107,10 +89,10 @@ def do_open_identity(*, actor: User, request: DisclosureRequest, org_key: bytes 
     if report.sealed_identity is None or report.purged_on is not None:
         raise NoSealedIdentity("this report has no sealed identity")
     try:
-        plaintext = crypto.unseal(org_key, bytes(report.sealed_identity))
+        plaintext = sealing.open_sealed_identity(report, org_key)
     except crypto.CryptoError:
         raise PermissionDenied("the key in your session does not open this identity") from None
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         opened = DisclosureRequest.objects.filter(
             pk=request.pk, status=DisclosureStatus.APPROVED, expires_at__gt=now).update(status=DisclosureStatus.OPENED)
@@ -118,7 +100,7 @@ def do_open_identity(*, actor: User, request: DisclosureRequest, org_key: bytes 
             raise PermissionDenied("this request is not approved, has lapsed, or was already used")
         request.refresh_from_db()
         IdentityDisclosure.objects.create(
-            report=report, request=request, opened_on=timezone.localdate(now), reason=request.reason,
+            report=report, request=request, opened_on=clock.local_date(now), reason=request.reason,
             custodian=actor, approver=request.decided_by)
         record(actor, "identity.open", report, reason=request.reason)
     text = plaintext.decode("utf-8", errors="replace")
@@ -127,25 +109,6 @@ def do_open_identity(*, actor: User, request: DisclosureRequest, org_key: bytes 
     except ValueError:
         return text
     return value if isinstance(value, dict) else text
-
-
-@dataclass(frozen=True)
-class DisclosureNotice:
-    """What the reporter's timeline shows: the day, the reason, and that an identity custodian did it (never who)."""
-
-    opened_on: date
-    reason: str
-
-    @property
-    def text(self) -> str:
-        return (f"Your identity was opened by an identity custodian on {self.opened_on.day} {self.opened_on:%B %Y}, "
-                f"for this reason: {self.reason}")
-
-
-def disclosures_for_report(report: Report) -> list[DisclosureNotice]:
-    """For the reporter-side timeline: every opening of this report's sealed identity, oldest first."""
-    return [DisclosureNotice(d.opened_on, d.reason)
-            for d in IdentityDisclosure.objects.filter(report=report).order_by("opened_on", "id")]
 
 
 def requests_for(actor: User) -> QuerySet[DisclosureRequest]:

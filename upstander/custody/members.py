@@ -23,20 +23,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.actions import do_grant_key, unlock_with_recovery
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
+from upstander.accounts.permissions import ACCOUNT_MANAGERS, MEMBER_REMOVERS  # account managers never hold a key
 from upstander.audit.log import actor_of, record
 from upstander.custody.models import EnrolmentInvitation
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 
 INVITATION_VALID = timedelta(hours=72)
 REFUSED = "This invitation is not valid for your account, or it has expired or been used."
-# Roles that manage accounts without ever holding a key.
-ACCOUNT_MANAGERS = {Role.ADMIN}
-MEMBER_REMOVERS = {Role.ADMIN, Role.OVERSEER}
 
 
 def _secret_kdf(secret: str, salt: bytes) -> bytes:
@@ -49,11 +46,8 @@ def has_live_grant(user: User) -> bool:
 
 
 def key_matches(org: Organisation, private_key: bytes) -> bool:
-    """Whether `private_key` is this organisation's private key (a sealed probe opens)."""
-    try:
-        return crypto.unseal(private_key, crypto.seal(bytes(org.public_key), b"probe")) == b"probe"
-    except crypto.CryptoError:
-        return False
+    """Whether `private_key` is this organisation's private key (the one probe: lib/crypto.is_key_pair)."""
+    return crypto.is_key_pair(bytes(org.public_key), private_key)
 
 
 def _check_new_password(user: User, current: str, new: str) -> None:
@@ -67,7 +61,7 @@ def _check_new_password(user: User, current: str, new: str) -> None:
 def end_sessions(user: User) -> int:
     """Delete every session of `user`: the organisation key held in a session goes with it."""
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
             ended += 1
@@ -95,7 +89,7 @@ def do_invite_member(*, actor: User, org_key: bytes | None, user: User, reason: 
     secret = crypto.random_token(20)
     salt = crypto.new_salt()
     wrapped = crypto.wrap_key(_secret_kdf(secret, salt), org_key)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         EnrolmentInvitation.objects.filter(user=user, accepted_at__isnull=True, cancelled_at__isnull=True).update(
             cancelled_at=now, wrapped_key=None)
@@ -109,7 +103,7 @@ def do_invite_member(*, actor: User, org_key: bytes | None, user: User, reason: 
 def do_accept_invitation(*, actor: User, secret: str, current_password: str, new_password: str) -> bytes:
     """The invited member completes enrolment. Returns the organisation key, for their session."""
     invitation = EnrolmentInvitation.objects.filter(digest=crypto.token_digest(secret.strip())).first()
-    now = timezone.now()
+    now = clock.now()
     if invitation is None or invitation.user_id != actor.pk or not invitation.is_open or invitation.expires_at <= now:
         raise PermissionDenied(REFUSED)
     if not actor.check_password(current_password):
@@ -139,7 +133,7 @@ def do_cancel_invitation(*, actor: User, invitation: EnrolmentInvitation) -> Non
         raise PermissionDenied
     with transaction.atomic():
         EnrolmentInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            cancelled_at=timezone.now(), wrapped_key=None)
+            cancelled_at=clock.now(), wrapped_key=None)
         record(actor, "custody.invite_cancel", invitation.user)
 
 
@@ -193,7 +187,7 @@ def do_reset_password(*, actor: User, user: User, temporary_password: str, reaso
         user.failed_logins = 0
         user.locked_until = None
         user.save(update_fields=["password", "failed_logins", "locked_until"])
-        revoked = KeyGrant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked = KeyGrant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
         end_sessions(user)
         record(actor, "custody.password_reset", user,
                reason=f"{reason.strip()} (key grant revoked: {'yes' if revoked else 'none held'})")
@@ -219,7 +213,7 @@ def do_remove_member(*, actor: User, user: User, reason: str) -> None:
         raise PermissionDenied("you cannot remove yourself")
     if not reason.strip():
         raise ValidationError("Say why this member is being removed.")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -53,7 +53,7 @@ class DisclosureRequest(models.Model):
     Single use: once opened, seeing the identity again takes a new request."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey("cases.Report", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     reason = models.TextField()
@@ -74,7 +74,7 @@ class IdentityDisclosure(models.Model):
     for …"), the overseer sees every one."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    report = models.ForeignKey("cases.Report", on_delete=models.PROTECT, related_name="identity_disclosures")
+    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="identity_disclosures")
     request = models.OneToOneField(DisclosureRequest, on_delete=models.PROTECT, related_name="disclosure")
     opened_on = models.DateField()
     reason = models.TextField()

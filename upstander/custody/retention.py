@@ -4,7 +4,7 @@
 What goes: every ciphertext a reporter's words or identity live in — narrative, place, identity (named and sealed),
 message bodies, statements, attached files — and the copies of the report's data key sealed to the organisations
 (crypto-shredding: anything encrypted under that key that this list missed can no longer be opened by staff), the
-clear link from a staff reporter to their roster entry and a named reporter's update address.
+clear link from a staff reporter to their roster entry.
 What stays: the structured facts (dates, categories, states, findings, outcomes, subject links, stage events), so
 the statistics are unchanged, and an audit event per purged case saying when and under which rule.
 
@@ -22,30 +22,29 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from upstander.accounts.models import Role, User
+from upstander.accounts.permissions import HOLD_ROLES
 from upstander.audit.log import Actor, record
+from upstander.cases.access import can_see
 from upstander.cases.models import Case, Report
 from upstander.custody.models import LegalHold
 from upstander.custody.policy import retention_years, retention_years_for
+from upstander.lib import clock, storage
 
 # What a purge does to each model holding reporter content, by app label and model name: fields set to empty, or
 # rows deleted. test_retention checks that every binary field of a model linked to a report or case is covered.
 PURGE_PLAN: dict[str, dict] = {
-    "cases.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
-    "cases.sealedkey": {"delete": True},
-    "cases.message": {"blank": ["body_ct"]},
+    "reports.report": {"blank": ["narrative_ct", "place_ct", "identity_ct", "sealed_identity"]},
+    "reports.sealedkey": {"delete": True},
+    "reports.message": {"blank": ["body_ct"]},
     "cases.statement": {"blank": ["body_ct"]},
-    "cases.reporterlink": {"delete": True},
-    "intake.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
-    "intake.updatecontact": {"delete": True},
+    "reports.reporterlink": {"delete": True},
+    "reports.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
     "safeguarding.retaliationclaim": {"blank": ["text_ct"]},
 }
 # Binary fields that are keys to something else, not content: kept (see the module docstring).
-NOT_CONTENT = {"cases.report.receipt_sealed_key"}
-
-HOLD_ROLES = {Role.SUPERVISOR, Role.OVERSEER}
+NOT_CONTENT = {"reports.report.receipt_sealed_key"}
 
 
 def add_years(day: date, years: int) -> date:
@@ -112,8 +111,6 @@ def _purge_case(case: Case, *, actor: Actor | User, today: date, due: date) -> N
 
 
 def _delete_blobs(names: Iterable[str]) -> None:
-    from upstander.intake import storage
-
     for name in names:
         storage.delete(name)
 
@@ -130,7 +127,7 @@ class PurgeResult:
 def purge_due(*, actor: Actor | User, today: date | None = None) -> PurgeResult:
     """Purge every closed case past retention and not on legal hold. Idempotent: a purged case is never touched
     again. Hook for `upstander tick` (actor=Actor.system("tick"))."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     shortest = min(retention_years().values())
     # Only cases closed at least the shortest period ago can be due; each is then checked against its own period.
     latest_close = add_years(today, -shortest)
@@ -151,9 +148,7 @@ def purge_due(*, actor: Actor | User, today: date | None = None) -> PurgeResult:
 def _check_hold_actor(actor: User, case: Case) -> None:
     if actor.role not in HOLD_ROLES:
         raise PermissionDenied("only a supervisor or the overseer places or lifts a legal hold")
-    from upstander.cases.access import visible_cases
-
-    if not visible_cases(actor).filter(pk=case.pk).exists():
+    if not can_see(actor, case):
         raise PermissionDenied("this case is not one of yours")
 
 
@@ -166,7 +161,7 @@ def do_set_legal_hold(*, actor: User, case: Case, reason: str) -> LegalHold:
     with transaction.atomic():
         if LegalHold.objects.filter(case=case, lifted_at__isnull=True).exists():
             raise ValidationError("This case is already on legal hold.")
-        hold = LegalHold.objects.create(case=case, reason=reason.strip(), set_by=actor, set_at=timezone.now())
+        hold = LegalHold.objects.create(case=case, reason=reason.strip(), set_by=actor, set_at=clock.now())
         Case.objects.filter(pk=case.pk).update(legal_hold=True)
         record(actor, "retention.hold", case, reason=reason.strip())
     case.legal_hold = True
@@ -182,7 +177,7 @@ def do_lift_legal_hold(*, actor: User, hold: LegalHold, reason: str) -> None:
         raise ValidationError("Say why the hold can be lifted.")
     with transaction.atomic():
         lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
-            lifted_at=timezone.now(), lifted_by=actor, lift_reason=reason.strip())
+            lifted_at=clock.now(), lifted_by=actor, lift_reason=reason.strip())
         if not lifted:
             raise ValidationError("This hold was already lifted.")
         Case.objects.filter(pk=case.pk).update(legal_hold=False)

@@ -9,19 +9,21 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
-from upstander.accounts.models import KeyGrant, Role, User
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import (
+    ACCOUNT_MANAGERS,
+    ACCOUNT_READERS,
+    ALL_STAFF,
+    KEY_ROLES,
+    MEMBER_REMOVERS,
+    staff_view,
+)
 from upstander.custody import forms, members
-from upstander.custody.models import EnrolmentInvitation
-
-ALL_STAFF = tuple(Role.values)
-KEY_ROLES = (Role.FACILITATOR, Role.HANDLER, Role.SUPERVISOR, Role.CUSTODIAN, Role.OVERSEER)
-ACCOUNT_ROLES = (Role.ADMIN, Role.OVERSEER)
+from upstander.custody.access import accounts_for, get_account_for, get_colleague_for, open_invitations_by
 
 
 def _refusal(form, exc: Exception) -> None:
@@ -35,8 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "holds_key": session_keys.load(request) is not None,
         "has_grant": members.has_live_grant(user),  # type: ignore[arg-type]
         "key_role": user.role in KEY_ROLES,  # type: ignore[union-attr,operator]
-        "open_invitations": EnrolmentInvitation.objects.filter(  # type: ignore[misc]
-            created_by=user, accepted_at__isnull=True, cancelled_at__isnull=True).select_related("user"),
+        "open_invitations": open_invitations_by(user),
     }
     return render(request, "custody/home.html", context)
 
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     form = forms.InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        newcomer = User.objects.filter(username=form.cleaned_data["username"]).first()
+        newcomer = get_colleague_for(request.user, form.cleaned_data["username"])
         try:
             if newcomer is None:
                 raise PermissionDenied("that account is not an active member of your organisation")
@@ -106,24 +107,21 @@ def recover(request: HttpRequest) -> HttpResponse:
     return render(request, "custody/recover.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@staff_view(ACCOUNT_ROLES)
+@staff_view(ACCOUNT_READERS)
 def account_list(request: HttpRequest) -> HttpResponse:
-    live = set(KeyGrant.objects.filter(revoked_at__isnull=True).values_list("user_id", flat=True))
-    accounts = [{"user": u, "holds_key": u.pk in live}
-                for u in User.objects.select_related("organisation").order_by("-is_active", "username")]
-    return render(request, "custody/account_list.html", {"accounts": accounts})
+    return render(request, "custody/account_list.html", {"accounts": accounts_for(request.user)})
 
 
-@staff_view(ACCOUNT_ROLES)
+@staff_view(ACCOUNT_READERS)
 def account_detail(request: HttpRequest, public_id) -> HttpResponse:
-    account = get_object_or_404(User, public_id=public_id)
+    account = get_account_for(request.user, public_id)
     return render(request, "custody/account_detail.html", {
         "account": account, "holds_key": members.has_live_grant(account),
         "reset_form": forms.ResetPasswordForm(), "reason_form": forms.ReasonForm()})
 
 
 def _account_action(request: HttpRequest, public_id, action, form_class, **fixed) -> HttpResponse:
-    account = get_object_or_404(User, public_id=public_id)
+    account = get_account_for(request.user, public_id)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -138,14 +136,14 @@ def _account_action(request: HttpRequest, public_id, action, form_class, **fixed
         "reason_form": form if form_class is forms.ReasonForm else forms.ReasonForm()}, status=400)
 
 
-@staff_view((Role.ADMIN,))
+@staff_view(ACCOUNT_MANAGERS)
 @require_POST
 def account_reset_password(request: HttpRequest, public_id) -> HttpResponse:
     return _account_action(request, public_id, members.do_reset_password, forms.ResetPasswordForm)
 
 
 @never_cache
-@staff_view((Role.ADMIN,))
+@staff_view(ACCOUNT_MANAGERS)
 @require_POST
 def account_reset_second_factor(request: HttpRequest, public_id) -> HttpResponse:
     def reset_and_show(*, actor, user, reason):
@@ -156,7 +154,7 @@ def account_reset_second_factor(request: HttpRequest, public_id) -> HttpResponse
     return _account_action(request, public_id, reset_and_show, forms.ReasonForm)
 
 
-@staff_view(ACCOUNT_ROLES)
+@staff_view(MEMBER_REMOVERS)
 @require_POST
 def account_remove(request: HttpRequest, public_id) -> HttpResponse:
     return _account_action(request, public_id, members.do_remove_member, forms.ReasonForm)

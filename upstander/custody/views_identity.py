@@ -4,25 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.accounts import session_keys
-from upstander.accounts.models import Role, User
-from upstander.accounts.permissions import staff_view
-from upstander.audit.models import AuditEvent
-from upstander.cases.access import visible_cases
+from upstander.accounts.models import Role
+from upstander.accounts.permissions import HOLD_ROLES, IDENTITY_ROLES, OVERSEER_ONLY, staff_view
 from upstander.custody import break_glass, forms, retention
-from upstander.custody.models import DisclosureRequest, IdentityDisclosure, LegalHold
+from upstander.custody.access import (
+    custody_record_for,
+    find_case_for_hold,
+    find_sealed_report_for,
+    get_disclosure_request_for,
+    get_hold_for,
+    holds_for,
+)
 from upstander.custody.views import _refusal
-
-# Only custodians ask and open; the overseer approves and watches (policy/break_glass.toml names approvers).
-IDENTITY_ROLES = (Role.CUSTODIAN, Role.OVERSEER)
-HOLD_ROLES = (Role.SUPERVISOR, Role.OVERSEER)
-CUSTODY_ACTIONS_PREFIXES = ("custody.", "key.grant", "identity.", "retention.")
 
 
 def _identity_page(request: HttpRequest, form, status: int = 200, error: str = "") -> HttpResponse:
@@ -43,7 +42,7 @@ def identities(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                report = break_glass.find_sealed_report(form.cleaned_data["reference"])
+                report = find_sealed_report_for(request.user, form.cleaned_data["reference"])
                 break_glass.do_request_disclosure(actor=request.user, report=report,  # type: ignore[arg-type]
                                                   reason=form.cleaned_data["reason"])
             except break_glass.NoSealedIdentity as exc:
@@ -59,7 +58,7 @@ def identities(request: HttpRequest) -> HttpResponse:
 @staff_view(IDENTITY_ROLES)
 @require_POST
 def identity_decide(request: HttpRequest, public_id) -> HttpResponse:
-    disclosure_request = get_object_or_404(DisclosureRequest, public_id=public_id)
+    disclosure_request = get_disclosure_request_for(request.user, public_id, write=True)
     form = forms.DisclosureDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -73,10 +72,10 @@ def identity_decide(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @never_cache
-@staff_view((Role.CUSTODIAN,))
+@staff_view({Role.CUSTODIAN})
 @require_POST
 def identity_open(request: HttpRequest, public_id) -> HttpResponse:
-    disclosure_request = get_object_or_404(DisclosureRequest, public_id=public_id, requested_by=request.user)
+    disclosure_request = get_disclosure_request_for(request.user, public_id, write=True, own=True)
     try:
         identity = break_glass.do_open_identity(actor=request.user, request=disclosure_request,  # type: ignore[arg-type]
                                                 org_key=session_keys.load(request))
@@ -92,7 +91,7 @@ def identity_open(request: HttpRequest, public_id) -> HttpResponse:
 def holds(request: HttpRequest) -> HttpResponse:
     form = forms.LegalHoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = visible_cases(request.user).filter(code=form.cleaned_data["case_code"].strip().upper()).first()  # type: ignore[arg-type]
+        case = find_case_for_hold(request.user, form.cleaned_data["case_code"])
         if case is None:
             form.add_error("case_code", "No case you can see has that code.")
         else:
@@ -102,17 +101,15 @@ def holds(request: HttpRequest) -> HttpResponse:
                 _refusal(form, exc)
             else:
                 return redirect("custody:holds")
-    visible = visible_cases(request.user)  # type: ignore[arg-type]
-    live = LegalHold.objects.filter(case__in=visible).select_related("case", "set_by", "lifted_by").order_by("-set_at")
-    return render(request, "custody/holds.html", {"form": form, "holds": live[:500], "reason_form": forms.ReasonForm()},
+    return render(request, "custody/holds.html", {"form": form, "holds": holds_for(request.user)[:500],
+                                                  "reason_form": forms.ReasonForm()},
                   status=400 if form.errors else 200)
 
 
 @staff_view(HOLD_ROLES)
 @require_POST
 def hold_lift(request: HttpRequest, public_id) -> HttpResponse:
-    hold = get_object_or_404(LegalHold.objects.select_related("case", "set_by"), public_id=public_id,
-                             case__in=visible_cases(request.user))  # type: ignore[arg-type]
+    hold = get_hold_for(request.user, public_id)
     form = forms.ReasonForm(request.POST)
     try:
         if not form.is_valid():
@@ -123,19 +120,7 @@ def hold_lift(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("custody:holds")
 
 
-@staff_view((Role.OVERSEER,))
+@staff_view(OVERSEER_ONLY)
 def oversight(request: HttpRequest) -> HttpResponse:
     """Everything custody does, for the overseer: identity openings, recoveries and resets, removals, holds."""
-    watched = Q()
-    for prefix in CUSTODY_ACTIONS_PREFIXES:
-        watched |= Q(action__startswith=prefix)
-    events = list(AuditEvent.objects.filter(watched).order_by("-id")[:500])
-    ids = {e.object_id for e in events if e.object_type == "accounts.user"}
-    names = {str(pid): name for pid, name in User.objects.filter(public_id__in=ids).values_list("public_id", "username")}
-    for e in events:
-        e.whom = names.get(e.object_id, f"{e.object_type} {e.object_id}".strip())  # type: ignore[attr-defined]
-    return render(request, "custody/oversight.html", {
-        "disclosures": IdentityDisclosure.objects.select_related("report", "custodian", "approver").order_by("-opened_on", "-id")[:200],
-        "pending": DisclosureRequest.objects.filter(status="pending").select_related("requested_by").order_by("-requested_at"),
-        "events": events,
-    })
+    return render(request, "custody/oversight.html", custody_record_for(request.user))

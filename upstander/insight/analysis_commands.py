@@ -44,7 +44,8 @@ def print_rates(rows: list[dict[str, Any]]) -> None:
 
 published_option = click.option(
     "--published", is_flag=True,
-    help="Apply disclosure control as in a published report (counts under 10 suppressed, the rest rounded to 5).")
+    help="Apply disclosure control as in a published report (policy/disclosure.toml: small counts suppressed, the "
+         "rest rounded).")
 
 
 def _emit(document: dict[str, Any], kind: str, as_json: bool, published: bool) -> dict[str, Any]:
@@ -228,33 +229,47 @@ def report_command(dataset: str, date_from: dt.date | None, date_to: dt.date | N
 @click.command("verify")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The overseer's public signing key (default: the one in the data dir). Never read from FOLDER.")
+              help="The force's public signing key (default: the one in the data dir). Never read from FOLDER.")
+@click.option("--overseer-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The overseer's public key, for its countersignature (default: the one this installation is "
+                   "configured with). Never read from FOLDER.")
 @click.option("--json", "as_json", is_flag=True, help="Write exactly one JSON document to stdout.")
-def verify_command(folder: Path, key_file: Path | None, as_json: bool) -> None:
-    """Check a published report against the overseer's signature: exit 0 if it is exactly what was signed."""
+def verify_command(folder: Path, key_file: Path | None, overseer_key: Path | None, as_json: bool) -> None:
+    """Check a published report against the force's signature and the overseer's countersignature: exit 0 if it
+    is exactly what the force signed and any countersignature holds."""
     from upstander.cli import setup_django
 
     setup_django()
-    from upstander.insight.publish import verify
-    from upstander.lib import keys
+    from upstander.insight.publish import countersignature, verify
+    from upstander.lib import crypto, keys
 
-    if key_file is None and not keys.signing_public_path().exists():
-        raise click.ClickException(f"no public signing key at {keys.signing_public_path()}; give one with --key")
-    if key_file is not None and key_file.resolve().is_relative_to(folder.resolve()):
-        raise click.ClickException("the key must not come from inside the report folder; use the overseer's own")
+    if key_file is None and not keys.force_signing_public_path().exists():
+        raise click.ClickException(f"no public signing key at {keys.force_signing_public_path()}; give one with --key")
+    for given in (key_file, overseer_key):
+        if given is not None and given.resolve().is_relative_to(folder.resolve()):
+            raise click.ClickException("a key must not come from inside the report folder; use the signer's own")
     try:
-        public_key = keys.signing_public_key(key_file)
+        public_key = keys.force_signing_public_key(key_file)
+        overseer = crypto.unb64(overseer_key.read_text().strip()) if overseer_key else keys.overseer_public_key()
     except ValueError as exc:
         raise click.ClickException(f"cannot read the public key: {exc}") from exc
     problems = verify(folder, public_key)
+    force = "bad" if any(p.startswith(("manifest.json", "manifest.sig")) for p in problems) else "ok"
+    counter = countersignature(folder, overseer)
+    valid = not problems and counter != "bad"
     if as_json:
-        echo_json({"folder": str(folder), "valid": not problems, "problems": problems})
-    elif problems:
+        echo_json({"folder": str(folder), "valid": valid, "problems": problems, "force_signature": force,
+                   "overseer_countersignature": counter})
+    else:
+        click.echo(f"force signature: {force}")
+        click.echo(f"overseer countersignature: {counter}")
         for problem in problems:
             click.echo(f"FAILED {problem}", err=True)
-    else:
-        click.echo(f"OK: {folder} is exactly what was signed")
-    if problems:
+        if counter == "bad":
+            click.echo("FAILED manifest.countersig: not the overseer's signature of this manifest", err=True)
+        if valid:
+            click.echo(f"OK: {folder} is exactly what was signed")
+    if not valid:
         sys.exit(1)
 
 

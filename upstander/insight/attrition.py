@@ -7,7 +7,8 @@ Definitions
 - leaving rate: numerator the people of the group in the workforce in the window who left within it; denominator
   everyone of the group in the workforce in the window; also per 1,000 person-years in the window;
 - time to leaving after reporting / after being accused: index date the (first) report made by a staff member, or
-  the first allegation against them, in the window. Each exposed person is matched to up to `PEERS` peers of the same
+  the first allegation against them, in the window. Each exposed person is matched to up to `matched_peers`
+  (policy/attrition.toml) peers of the same
   rank and 5-year length-of-service band, employed at the middle of the index year, not accused (or, for reporters,
   not reporting) on or before the index date; a peer takes the index date of the exposed person it is matched to.
   A person may be the peer of several exposed people (once each): keeping only their first match removed
@@ -15,9 +16,9 @@ Definitions
   (hazard ratio 0.88–0.91 with nothing planted). Someone accused later may have served as a peer before (as in
   sequential matched designs). Follow-up ends at leaving (event) or when the dataset was extracted (censored), past the window.
   Kaplan–Meier curves with 95% bands for both cohorts; a Cox model (lifelines) gives the hazard ratio of exposed
-  against peers with its 95% interval (not given with fewer than 5 leavers in a cohort);
+  against peers with its 95% interval (not given with fewer than `min_leavers` leavers in a cohort);
 - promotion: of the people who passed a promotion board in the window, those with no promotion within
-  `PROMOTION_DAYS` days after it — by group, and for staff who reported before the board against those who did not
+  `promotion_within_days` days after it — by group, and for staff who reported before the board against those who did not
   (a blocked promotion is one of the detriments retaliation takes). Boards too recent to tell are left out.
 """
 
@@ -31,14 +32,16 @@ import polars as pl
 
 from upstander.insight.datasets import Dataset
 from upstander.insight.fairness import NOT_RECORDED, choose_reference, compare, group_expr
+from upstander.lib import policy
 
-PEERS = 3
-MIN_COHORT = 10
-MIN_EVENTS = 5
-SEED = 20240607
-PROMOTION_DAYS = 730
-CURVE_YEARS = [0.25 * i for i in range(0, 41)]
-SURVIVAL_AT = [1, 2, 5]
+SEED = 20240607  # orders the peer pool reproducibly; not a policy choice
+CURVE_YEARS = [0.25 * i for i in range(0, 41)]  # points drawn on the survival charts (quarters, up to ten years)
+
+
+def settings() -> dict[str, Any]:
+    """policy/attrition.toml: matched peers, the smallest cohort and number of leavers compared, the years survival
+    is reported at and how long a promotion may take."""
+    return policy.load("attrition")
 
 
 def window(data: Dataset) -> tuple[dt.date | None, dt.date | None]:
@@ -120,7 +123,7 @@ def matched_cohorts(data: Dataset, exposed: pl.DataFrame, end: dt.date) -> pl.Da
              .with_columns(pl.concat_str("person_id", pl.col("year").cast(pl.Utf8)).hash(SEED).alias("_order"))
              .sort("_order")
              .with_columns(pl.int_range(pl.len()).over(key).alias("_rank"))
-             .filter(pl.col("_rank") < pl.col("slots") * PEERS)
+             .filter(pl.col("_rank") < pl.col("slots") * int(settings()["matched_peers"]))
              .with_columns((pl.col("_rank") % pl.col("slots")).alias("slot"))
              .join(exposed.select(*key, "slot", pl.col("index_date"), pl.col("person_id").alias("matched_to")),
                    on=[*key, "slot"], how="inner")
@@ -142,12 +145,13 @@ def survival(cohorts: pl.DataFrame, label: str) -> dict[str, Any]:
     """Kaplan–Meier curves with 95% bands per cohort and a Cox hazard ratio of exposed against peers."""
     from lifelines import CoxPHFitter, KaplanMeierFitter
 
+    rules = settings()
     exposed_n = int(cohorts["exposed"].sum())
     peers_n = cohorts.height - exposed_n
-    if exposed_n < MIN_COHORT or peers_n < MIN_COHORT:
+    if exposed_n < int(rules["min_cohort"]) or peers_n < int(rules["min_cohort"]):
         return {"missing": True, "missing_reason": f"too few people ({exposed_n} {label}, {peers_n} peers)"}
     events = cohorts.group_by("exposed").agg(pl.col("event").sum())["event"].to_list()
-    if len(events) < 2 or min(events) < MIN_EVENTS:
+    if len(events) < 2 or min(events) < int(rules["min_leavers"]):
         return {"missing": True, "missing_reason": f"too few leavers in follow-up to compare ({min(events)})"}
     frame = cohorts.to_pandas()
     curves = {}
@@ -166,7 +170,7 @@ def survival(cohorts: pl.DataFrame, label: str) -> dict[str, Any]:
         curves[name] = {
             "n": int(len(part)), "left": int(part["event"].sum()),
             "median_years": None if median == float("inf") else float(median),
-            "survival_at": {str(t): next(p for p in points if p["years"] == t) for t in SURVIVAL_AT},
+            "survival_at": {str(t): _point_at(points, t) for t in rules["survival_at_years"]},
             "curve": points,
         }
     # The Cox fit runs on whole months: lifelines' Efron loop is per distinct time, and months lose nothing here.
@@ -185,6 +189,11 @@ def survival(cohorts: pl.DataFrame, label: str) -> dict[str, Any]:
         "hazard_ratio": float(summary["exp(coef)"]), "ci_low": float(summary["exp(coef) lower 95%"]),
         "ci_high": float(summary["exp(coef) upper 95%"]), "p_value": float(summary["p"]),
         "significant": bool(summary["p"] < 0.05)}}
+
+
+def _point_at(points: list[dict[str, Any]], years: float) -> dict[str, Any]:
+    """The drawn point at `years`, or the last one before it (survival is a step function)."""
+    return [p for p in points if p["years"] <= years][-1]
 
 
 def after_reporting(data: Dataset, end: dt.date) -> dict[str, Any]:
@@ -217,8 +226,9 @@ def _rate_rows(frame: pl.DataFrame, reference: str | None) -> list[dict[str, Any
 
 
 def promotion(data: Dataset, by: str, start: dt.date, end: dt.date, followup: dt.date) -> dict[str, Any]:
-    """Passed a board in the window and not promoted within PROMOTION_DAYS. Undecided cases (passed recently, no
+    """Passed a board in the window and not promoted within the policy's days. Undecided cases (passed recently, no
     promotion and no recorded refusal yet) are left out rather than counted as not promoted."""
+    days = int(settings()["promotion_within_days"])
     events = data.hr_events
     boards = events.filter((pl.col("kind") == "promotion_board") & (pl.col("outcome") == "passed")
                            & pl.col("date").is_between(start, end))
@@ -229,13 +239,13 @@ def promotion(data: Dataset, by: str, start: dt.date, end: dt.date, followup: dt
     refused = events.filter(pl.col("outcome") == "not_promoted").select("person_id", pl.col("date").alias("refused"))
     passed = boards.group_by("person_id").agg(pl.col("date").min().alias("passed_on"))
     within = ((pl.col("promoted_on") >= pl.col("passed_on"))
-              & ((pl.col("promoted_on") - pl.col("passed_on")).dt.total_days() <= PROMOTION_DAYS)).fill_null(False)
+              & ((pl.col("promoted_on") - pl.col("passed_on")).dt.total_days() <= days)).fill_null(False)
     outcome = (passed.join(promoted, on="person_id", how="left").group_by("person_id", "passed_on")
                .agg(within.any().alias("promoted"))
                .join(refused.join(passed, on="person_id").filter(pl.col("refused") >= pl.col("passed_on"))
                      .group_by("person_id").agg(pl.len().alias("refusals")), on="person_id", how="left")
                .filter(pl.col("promoted") | pl.col("refusals").is_not_null()
-                       | ((pl.lit(followup) - pl.col("passed_on")).dt.total_days() >= PROMOTION_DAYS)))
+                       | ((pl.lit(followup) - pl.col("passed_on")).dt.total_days() >= days)))
     people = data.people.select("person_id", group_expr(by))
     frame = outcome.join(people, on="person_id", how="left").with_columns(pl.col("group").fill_null(NOT_RECORDED))
     groups = sorted(set(frame["group"].to_list()))
@@ -253,7 +263,7 @@ def promotion(data: Dataset, by: str, start: dt.date, end: dt.date, followup: dt
         by_reporting = _rate_rows(labelled, "did not report before the board")
     return {"missing": False, "reference": reference, "rows": _rate_rows(frame, reference),
             "by_reporting": by_reporting,
-            "definition": f"passed a promotion board in the window, not promoted within {PROMOTION_DAYS} days "
+            "definition": f"passed a promotion board in the window, not promoted within {days} days "
                           "(undecided boards left out)"}
 
 

@@ -1,8 +1,9 @@
 """Datasets in the common schema (schema.py): stored as Parquet, loaded already filtered to a window and a source.
 
 A stored dataset is a folder `DATA_DIR/insight/NAME/` holding one `TABLE.parquet` per table of schema.TABLES and a
-`meta.json`. It is written to a temporary folder beside it and renamed into place, so an interrupted import never
-leaves half a dataset, and a re-import replaces the old one whole.
+`meta.json`. `NAME` is a link to a hidden version folder `.NAME@…`: a new version is written completely beside it
+and the link is replaced in one atomic rename, so an interrupted or refused import never leaves half a dataset and
+never touches the one already there, and a re-import replaces the old one whole.
 
 The name "live" is reserved: it is the operational database's structured facts, extracted on each load (live.py).
 
@@ -23,6 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -33,16 +35,16 @@ from typing import Any
 import click
 import polars as pl
 
+from upstander.insight import live, precision
+from upstander.insight.errors import DatasetError
 from upstander.insight.schema import TABLES, conform, empty
+
+__all__ = ["DatasetError", "Dataset", "load", "save", "window"]
 
 LIVE = "live"
 SOURCES = ("public", "internal", "all")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SCHEMA_VERSION = 1
-
-
-class DatasetError(Exception):
-    """A dataset is missing, malformed or cannot be built; the message says what to do."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,6 +67,17 @@ class Dataset:
     hr_events: pl.DataFrame
     witnesses: pl.DataFrame
     reporters: pl.DataFrame
+
+    def recorded(self, table: str, column: str | None = None) -> bool:
+        """Whether the dataset records `column` of `table` at all (any table column when None), over the whole
+        dataset, not only the window: a figure built on something never recorded is "not known", never zero."""
+        known = self.meta.get("recorded")
+        if isinstance(known, dict) and table in known:
+            return column in known[table] if column else bool(known[table])
+        frame = self.table(table)
+        if column is None:
+            return frame.height > 0
+        return frame[column].null_count() < frame.height
 
     def table(self, name: str) -> pl.DataFrame:
         if name not in TABLES:
@@ -123,35 +136,50 @@ def dataset_path(name: str) -> Path:
     return insight_dir() / check_name(name)
 
 
-def save(name: str, tables: Mapping[str, pl.DataFrame], meta: Mapping[str, Any]) -> Path:
-    """Write a dataset atomically: every table conformed to the schema (missing ones empty), then meta.json.
+def recorded_columns(tables: Mapping[str, pl.DataFrame]) -> dict[str, list[str]]:
+    """For meta.json `recorded`: each table's columns that hold at least one value."""
+    return {name: [c for c in frame.columns if frame[c].null_count() < frame.height]
+            for name, frame in tables.items()}
 
-    Written into a temporary folder and renamed into place; an existing dataset of that name is replaced whole."""
+
+def save(name: str, tables: Mapping[str, pl.DataFrame], meta: Mapping[str, Any]) -> Path:
+    """Write a dataset atomically: every table conformed to the schema (missing ones empty), then meta.json, into a
+    new version folder, then the dataset's link switched to it in one rename (the old version is removed)."""
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise DatasetError(f"unknown tables: {', '.join(sorted(unknown))}")
     target = dataset_path(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{name}.incoming-", dir=target.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{name}@", dir=target.parent))
     try:
-        counts = {}
-        for table in TABLES:
-            frame = conform(table, tables[table]) if table in tables else empty(table)
+        conformed = {table: conform(table, tables[table]) if table in tables else empty(table) for table in TABLES}
+        for table, frame in conformed.items():
             frame.write_parquet(work / f"{table}.parquet", compression="zstd", statistics=True)
-            counts[table] = frame.height
-        full_meta = {"name": name, "schema_version": SCHEMA_VERSION, **dict(meta), "rows": counts}
+        full_meta = {"name": name, "schema_version": SCHEMA_VERSION, **dict(meta),
+                     "rows": {table: frame.height for table, frame in conformed.items()},
+                     "recorded": recorded_columns(conformed)}
         (work / "meta.json").write_text(json.dumps(full_meta, indent=2, sort_keys=True, default=str) + "\n")
-        if target.exists():
-            retired = target.parent / f".{name}.retired-{work.name.rsplit('-', 1)[-1]}"
-            target.rename(retired)
-            work.rename(target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            work.rename(target)
+        _switch(target, work)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return target
+
+
+def _switch(target: Path, version: Path) -> None:
+    """Point `target` at the complete `version` folder with one atomic rename of a link, then remove every other
+    version of the dataset (the one replaced, and any left by an interrupted import)."""
+    link = version.with_name(version.name + ".link")
+    os.symlink(version.name, link)
+    if target.exists() and not target.is_symlink():  # a dataset stored before versions: moved aside first
+        target.rename(version.with_name(version.name + ".retired"))
+    os.replace(link, target)
+    for stale in target.parent.glob(f".{target.name}@*"):
+        if stale != version:
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 def list_datasets() -> list[dict[str, Any]]:
@@ -171,17 +199,20 @@ def list_datasets() -> list[dict[str, Any]]:
 
 def delete(name: str) -> bool:
     path = dataset_path(name)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return False
-    shutil.rmtree(path)
+    if path.is_symlink():
+        version = path.resolve()
+        path.unlink()
+        shutil.rmtree(version, ignore_errors=True)
+    else:
+        shutil.rmtree(path)
     return True
 
 
 def read_tables(name: str) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
     """All tables of a dataset, unfiltered, and its meta."""
     if name == LIVE:
-        from upstander.insight import live
-
         return live.extract()
     path = dataset_path(name)
     meta_file = path / "meta.json"
@@ -214,11 +245,7 @@ def load(name: str, date_from: dt.date | None = None, date_to: dt.date | None = 
 
     setup_django()
     tables, meta = read_tables(name)
-    complaints = tables["complaints"]
-    if date_from is not None:
-        complaints = complaints.filter(pl.col("received_date") >= date_from)
-    if date_to is not None:
-        complaints = complaints.filter(pl.col("received_date") <= date_to)
+    complaints = window(tables["complaints"], date_from, date_to)
     if source != "all":
         complaints = complaints.filter(pl.col("source") == source)
     kept = complaints.select("complaint_id")
@@ -228,6 +255,42 @@ def load(name: str, date_from: dt.date | None = None, date_to: dt.date | None = 
     }
     return Dataset(name=name, meta=meta, date_from=date_from, date_to=date_to, source=source,
                    people=tables["people"], complaints=complaints, hr_events=tables["hr_events"], **restricted)
+
+
+def window(complaints: pl.DataFrame, date_from: dt.date | None, date_to: dt.date | None) -> pl.DataFrame:
+    """Complaints received from `date_from` to `date_to` (inclusive), counted exactly at the precision of their
+    dates: a complaint dated only to a month (or year) is in when its whole month (or year) is. A bound that cuts
+    through a month or year some complaints are dated to is refused: the data cannot say which side they fall."""
+    if date_from is None and date_to is None:
+        return complaints
+    start, end = pl.col("received_date"), precision.period_end("received_date")
+    inside, overlap = pl.lit(True), pl.lit(True)
+    if date_from is not None:
+        inside, overlap = inside & (start >= date_from), overlap & (end >= date_from)
+    if date_to is not None:
+        inside, overlap = inside & (end <= date_to), overlap & (start <= date_to)
+    straddling = complaints.filter(overlap & ~inside)
+    if straddling.height:
+        level = precision.YEAR if (straddling[precision.column("received_date")] == precision.YEAR).any() \
+            else precision.MONTH
+        raise DatasetError(_straddle_message(straddling.height, level, date_from, date_to))
+    return complaints.filter(inside)
+
+
+def _straddle_message(n: int, level: str, date_from: dt.date | None, date_to: dt.date | None) -> str:
+    bounds = f"{date_from or 'the start'} to {date_to or 'the end'}"
+    if level == precision.YEAR:
+        hint = "start it on 1 January and end it on 31 December"
+        aligned = (date_from and date_from.replace(month=1, day=1), date_to and date_to.replace(month=12, day=31))
+    else:
+        hint = "start it on the first day of a month and end it on the last day of one"
+        aligned = (date_from and date_from.replace(day=1),
+                   date_to and (date_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+    suggestion = " ".join(f"--{flag} {day.isoformat()}" for flag, day in zip(("from", "to"), aligned, strict=True)
+                          if day)
+    return (f"{n:,} complaints in this dataset are dated only to the {level}, and the window {bounds} cuts through "
+            f"their {level}: the data cannot say on which side they fall. Count at the precision the data has: "
+            f"{hint} (e.g. {suggestion}).")
 
 
 # --- command-line options -----------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 The analyst's own view shows exact aggregates; whatever is published (the signed report, a public CSV) goes
 through here first:
 
-1. primary suppression: every count under 10 (zero included: "no one in group X" can be disclosive too);
+1. primary suppression: every count under the policy's threshold (policy/disclosure.toml `suppress_below`, 10 by
+   default; zero included: "no one in group X" can be disclosive too);
 2. secondary suppression: in every additive relation of the table (a row with its row total, a column with its
    column total, the totals with the grand total) a suppressed entry must never be alone — otherwise it is the total
    minus the others. While some relation has exactly one suppressed entry, the smallest other entry of that relation
    is suppressed too (cells before totals, the grand total last), until no relation has exactly one;
-3. rounding: every count still shown is rounded to the nearest 5 (halves up);
+3. rounding: every count still shown is rounded to the nearest multiple of `round_to` (5 by default; halves up);
 4. rates, relative rates and intervals are recomputed from the published (rounded) counts, and are withheld where
    their numerator or denominator is, so that a precise rate cannot give the exact counts back.
 
@@ -23,15 +24,27 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-THRESHOLD = 10
-BASE = 5
+from upstander.insight.fairness import katz_interval
+from upstander.lib import policy
+
 TOTAL = "__total__"
 
 Key = tuple[Hashable, Hashable]
 
 
-def round_to_base(value: int, base: int = BASE) -> int:
-    return int(math.floor(value / base + 0.5) * base)
+def suppress_below() -> int:
+    """Counts under this are suppressed (policy/disclosure.toml)."""
+    return int(policy.load("disclosure")["suppress_below"])
+
+
+def rounding_base() -> int:
+    """Counts still shown are rounded to a multiple of this (policy/disclosure.toml)."""
+    return int(policy.load("disclosure")["round_to"])
+
+
+def round_to_base(value: int, base: int | None = None) -> int:
+    step = base or rounding_base()
+    return int(math.floor(value / step + 0.5) * step)
 
 
 @dataclass
@@ -65,8 +78,8 @@ def _relations(rows: list[Hashable], columns: list[Hashable], row_totals: bool, 
 
 
 def protect(cells: Mapping[Key, int], *, rows: list[Hashable] | None = None, columns: list[Hashable] | None = None,
-            row_totals: bool = True, col_totals: bool = True, threshold: int = THRESHOLD,
-            base: int = BASE) -> ProtectedTable:
+            row_totals: bool = True, col_totals: bool = True, threshold: int | None = None,
+            base: int | None = None) -> ProtectedTable:
     """Protect a two-way table of counts `cells[(row, column)]` (absent cells are 0). Totals are computed from the
     exact cells and published under the keys (row, TOTAL), (TOTAL, column) and (TOTAL, TOTAL)."""
     rows = list(rows if rows is not None else dict.fromkeys(r for r, _ in cells))
@@ -81,7 +94,8 @@ def protect(cells: Mapping[Key, int], *, rows: list[Hashable] | None = None, col
     if row_totals and col_totals:
         exact[(TOTAL, TOTAL)] = sum(exact[(r, c)] for r in rows for c in columns)
 
-    primary = {key for key, value in exact.items() if value < threshold}
+    limit = suppress_below() if threshold is None else threshold
+    primary = {key for key, value in exact.items() if value < limit}
     suppressed = set(primary)
     relations = _relations(rows, columns, row_totals, col_totals)
 
@@ -114,8 +128,6 @@ def protect_rate_rows(rows: list[dict[str, Any]], *, row_key: str = "group", col
     """Publishable copies of rate rows (each with numerator and denominator): counts suppressed or rounded as a
     table of groups × stages (numerators and denominators each protected with their column totals), then rate,
     relative rate and Katz interval recomputed from the published counts. Missing rows stay missing."""
-    from upstander.insight.fairness import katz_interval
-
     present = [r for r in rows if not r.get("missing") and r.get("numerator") is not None]
     groups = list(dict.fromkeys(r[row_key] for r in present))
     stages = list(dict.fromkeys(r[column_key] for r in present))
@@ -147,7 +159,7 @@ def protect_rate_rows(rows: list[dict[str, Any]], *, row_key: str = "group", col
     return out
 
 
-def protect_counts(counts: Mapping[Hashable, int], threshold: int = THRESHOLD, base: int = BASE) -> dict:
+def protect_counts(counts: Mapping[Hashable, int], threshold: int | None = None, base: int | None = None) -> dict:
     """A one-way list of counts with its total (e.g. leavers by reason): suppressed, complemented and rounded."""
     table = protect({(key, "n"): value for key, value in counts.items()}, rows=list(counts), columns=["n"],
                     row_totals=False, col_totals=True, threshold=threshold, base=base)

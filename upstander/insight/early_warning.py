@@ -25,17 +25,16 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from upstander.env import repo_root
 from upstander.insight.patterns import SUBSTANTIATED, table
+from upstander.lib import policy as policy_files
 
-POLICY_FILE = repo_root() / "policy" / "early_warning.toml"
 OUTCOMES = ("substantiated", "any")
 ACTIVE_YEARS = 5  # "recent history" for the population rule and the long feature window
 
@@ -77,7 +76,8 @@ class Policy:
 
 
 def load_policy(path: Path | None = None) -> Policy:
-    raw = tomllib.loads((path or POLICY_FILE).read_text())
+    """The rules of the active policy profile (policy/early_warning.toml, or the profile's own), or of `path`."""
+    raw = tomllib.loads(Path(path).read_text()) if path else policy_files.load("early_warning")
     kinds = {
         name: Kind(name, spec.get("label", name), tuple(k.upper() for k in spec["keywords"]),
                    tuple(k.upper() for k in spec.get("exclude", ())))
@@ -278,6 +278,52 @@ def labels(pairs: pl.DataFrame, people: pl.Series, start: date, end: date, outco
     return np.fromiter((p in positive for p in people.to_list()), dtype=np.int8, count=people.len())
 
 
+# --- why it cannot train ---------------------------------------------------------------------------------------------
+
+
+class CannotTrain(ValueError):
+    """The model cannot be trained on this dataset with these options; the message says why, in words that lead
+    to the fix (the data's own gap first, the options second)."""
+
+
+def cannot_train(pairs: pl.DataFrame, outcome: str, train_years: list[int], horizon: int, cutoff: date,
+                 y_train: np.ndarray) -> str:
+    """Why the training snapshots hold only one class."""
+    if pairs.height == 0:
+        return ("the dataset has no allegation with both a received date and an accused person: there is nothing "
+                "to learn from (check the import's data-quality summary for dates that did not read)")
+    received = pairs["received_date"]
+    span = f"the allegations run from {received.min()!s} to {received.max()!s}"
+    start, end = year_end(min(train_years)), year_end(max(train_years) + horizon)
+    windows = f"{start + _DAY} to {end}"
+    if len(y_train) == 0:
+        return (f"no one is in the workforce at the training snapshots (ends of {min(train_years)}–"
+                f"{max(train_years)}); {span}: choose a later --train-to or fewer --snapshots")
+    if pairs.filter((pl.col("received_date") > start) & (pl.col("received_date") <= end)).height == 0:
+        return f"no allegation was received in the training windows ({windows}); {span}: choose --train-to to match"
+    if outcome == "substantiated":
+        substantiated = pairs.filter(pl.col("substantiated"))
+        if substantiated.height == 0:
+            return ("no allegation in the dataset is substantiated: its findings are not recorded, or the import "
+                    "mapped none to \"substantiated\" (see the import's data-quality summary); import the findings, "
+                    "or predict any allegation with --outcome any")
+        if substantiated["known_date"].null_count() == substantiated.height:
+            return ("the dataset records no outcome or closing dates, so it cannot tell when a finding became "
+                    "known, and counting one without that date would look into the future: import the allegations' "
+                    "outcome_date or the complaints' closed_date, or predict any allegation with --outcome any")
+        in_time = substantiated.filter((pl.col("received_date") > start) & (pl.col("received_date") <= end)
+                                       & (pl.col("known_date") <= cutoff).fill_null(False))
+        if in_time.height == 0:
+            return (f"no substantiated allegation received in the training windows ({windows}) was known by the "
+                    f"cut-off {cutoff}; {span}: choose a later --train-to or a longer --horizon")
+    if int(y_train.sum()) == len(y_train):
+        return "everyone in the training snapshots has the outcome: choose a shorter --horizon"
+    return f"the training windows ({windows}) hold only one class: choose a later --train-to or a longer --horizon"
+
+
+_DAY = timedelta(days=1)
+
+
 # --- model and comparison -------------------------------------------------------------------------------------------
 
 
@@ -373,7 +419,8 @@ def early_warning(dataset: Any, *, train_to: int, horizon: int, outcome: str = "
     # a feature the dataset cannot give (no unit history, no birth years) carries no information: leave it out
     columns = [c for c in train.columns if c != "person_id" and train.get_column(c).drop_nulls().n_unique() > 1]
     if y_train.sum() == 0 or y_train.sum() == len(y_train):
-        raise ValueError("the training window has only one class: choose a later --train-to or a longer --horizon")
+        raise CannotTrain("early warning cannot train: " + cannot_train(pairs, outcome, train_years, horizon, cutoff,
+                                                                         y_train))
 
     people = population(dataset, pairs, cutoff)
     test = features(dataset, pairs, people, cutoff, policy, max_group=max_group)

@@ -14,6 +14,10 @@ Groups: ethnicity is the 2021 census high-level group ("White", "Black", …), s
 The tables are read with one SQL query each (through Django's connection, so SQLite and PostgreSQL alike) and
 shaped with Polars: a 50,000-staff force has nearly a million HR events, and building a model instance or even a
 tuple conversion per row would dominate the report's time.
+
+Models are imported inside the functions that query them: the dataset loader imports this module when the command
+line starts, before Django's app registry is ready (not to dodge an import cycle: this module imports no insight
+module that imports it back).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from typing import Any
 import polars as pl
 
 from upstander.insight import stages
-from upstander.insight.datasets import DatasetError
+from upstander.insight.errors import DatasetError
 from upstander.insight.schema import conform
+from upstander.lib import clock
 
 FINDINGS = {"substantiated": "substantiated", "not_substantiated": "not_substantiated", "unfounded": "unfounded",
             "exonerated": "exonerated", "withdrawn": "no_finding", "no_finding": "no_finding"}
@@ -96,15 +101,14 @@ def _people() -> pl.DataFrame:
 
 
 def _stage_events() -> pl.DataFrame:
-    from upstander.cases.clocks import zone
     from upstander.cases.models import Case, Message, Report, StageEvent
 
     events = _query(_select("c.public_id", "s.stage", "s.at") + f"FROM {_table(StageEvent)} s "
                     f"JOIN {_table(Case)} c ON c.id = s.case_id",
                     {"complaint_id": pl.Utf8, "stage": pl.Utf8, "at": pl.Datetime})
-    # Clocks count in the policy's local days (cases/clocks.py), so the stage date is the local calendar day.
+    # Clocks count in the policy's local days (upstander.lib.clock), so the stage date is the local calendar day.
     events = events.select("complaint_id", "stage",
-                           pl.col("at").dt.convert_time_zone(str(zone())).dt.date().alias("date"))
+                           pl.col("at").dt.convert_time_zone(str(clock.zone())).dt.date().alias("date"))
     # A message sent to the reporter counts towards the feedback clock (policy/clocks.toml); its body is not read.
     messages = _query(_select("c.public_id", "m.sent_on") + f"FROM {_table(Message)} m "
                       f"JOIN {_table(Report)} r ON r.id = m.report_id JOIN {_table(Case)} c ON c.id = r.case_id "
@@ -209,7 +213,9 @@ def extract(today: dt.date | None = None) -> tuple[dict[str, pl.DataFrame], dict
     }
     meta = {
         "name": "live", "source": "live", "workforce_known": people.height > 0,
-        "as_of": (today or dt.date.today()).isoformat(), "stages_available": stages.available(allegations),
+        "as_of": (today or clock.today()).isoformat(), "stages_available": stages.available(allegations),
+        "recorded": {name: [c for c in frame.columns if frame[c].null_count() < frame.height]
+                     for name, frame in tables.items()},
         "notes": ["The operational system's structured facts, as of the day of extraction.",
                   "Ethnicity is the 2021 census high-level group; 'prefer not to say' is not a group."],
     }

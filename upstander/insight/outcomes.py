@@ -12,6 +12,11 @@ Definitions
 - time to outcome: days from the complaint's received date to its closed date (or, for a theme, the allegation's
   outcome date); median and quartiles over those closed, with the number still open. `time_p_value` is a two-sided
   Mann–Whitney test of the closed durations against the reference group's (for themes: against every other unit's).
+  A dataset that records no closing (or outcome) dates cannot say what is open or how long anything took: those
+  figures are null with `time_missing_reason`, never "all open"; dates known only to the month or year withhold
+  the times in days (the open and closed counts stay).
+- coverage (by complainant): how many of the window's complaints have the complainant's data at all — a figure
+  over a small share of complaints says so.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from upstander.insight import precision
 from upstander.insight import stages as funnel
 from upstander.insight.datasets import Dataset
 from upstander.insight.fairness import NOT_RECORDED, compare, white_label
@@ -117,10 +123,34 @@ def complaint_units(data: Dataset) -> pl.DataFrame:
                           pl.col("closed_date").is_null().alias("open")))
 
 
+TIME_KEYS = ("median_days", "p25_days", "p75_days", "time_p_value")
+
+
+def _time_known(data: Dataset, table: str, column: str, names: list[str], frame: pl.DataFrame) -> dict[str, Any]:
+    """Whether open/closed and times can be given: (open_known, reason for withholding times or None)."""
+    if not data.recorded(table, column):
+        return {"open_known": False, "reason": f"the dataset records no {column.replace('_', ' ')}s, so what is open "
+                                               "and how long anything took is not known"}
+    return {"open_known": True, "reason": precision.withheld(frame, names, "Time to outcome")}
+
+
+def _doubt(section: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+    """Null the figures the dataset cannot support, saying why."""
+    if known["reason"] is None or section.get("missing"):
+        return section
+    for row in section["rows"]:
+        row.update({key: None for key in TIME_KEYS})
+        if not known["open_known"]:
+            row.update(open=None, closed=None)
+    return {**section, "time_missing_reason": known["reason"]}
+
+
 def by_complainant(data: Dataset, column: str) -> dict[str, Any]:
     labels = data.complainants.select("complaint_id", pl.col(column).alias("group")).drop_nulls()
     if labels.height == 0:
         return {"missing": True, "missing_reason": f"the dataset records no complainant {column}", "rows": []}
+    covered = labels.select("complaint_id").unique().join(data.complaints.select("complaint_id"),
+                                                          on="complaint_id", how="semi").height
     units = complaint_units(data).join(labels.unique(), on="complaint_id", how="inner")  # one row per complaint × group
     groups = sorted(set(labels["group"].to_list()))
     if column == "ethnicity":
@@ -128,6 +158,7 @@ def by_complainant(data: Dataset, column: str) -> dict[str, Any]:
     else:
         reference = next((g for g in groups if g.strip().lower() in ("male", "m")), None)
     return {"missing": False, "reference": reference, "unit": "complaint",
+            "coverage": {"complaints_with_data": covered, "complaints": data.complaints.height},
             "rows": _grouped(units, reference)}
 
 
@@ -154,12 +185,16 @@ def by_theme(data: Dataset) -> dict[str, Any]:
 
 
 def outcomes(data: Dataset) -> dict[str, Any]:
+    closing = _time_known(data, "complaints", "closed_date", ["received_date", "closed_date"], data.complaints)
+    received = data.complaints.select("complaint_id", "received_date", precision.column("received_date"))
+    outcome = _time_known(data, "allegations", "outcome_date", ["received_date", "outcome_date"],
+                          data.allegations.join(received, on="complaint_id", how="left"))
     return {
         **data.describe(),
-        "by_complainant_sex": by_complainant(data, "sex"),
-        "by_complainant_ethnicity": by_complainant(data, "ethnicity"),
-        "by_theme": by_theme(data),
-        "by_source": by_source(data),
+        "by_complainant_sex": _doubt(by_complainant(data, "sex"), closing),
+        "by_complainant_ethnicity": _doubt(by_complainant(data, "ethnicity"), closing),
+        "by_theme": _doubt(by_theme(data), outcome),
+        "by_source": _doubt(by_source(data), closing),
         "definitions": {
             "substantiation": "numerator: units with a substantiated allegation; denominator: every unit in the "
                               "window, open ones and those with no finding included",

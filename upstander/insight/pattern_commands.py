@@ -65,7 +65,9 @@ def patterns_command(dataset: str, date_from: Any, date_to: Any, source: str, as
                f"{result['graph']['complaints_excluded']})")
     click.echo(f"{crews['count']} crews, {crews['people']} people: {crews['share_of_allegations']:.1%} of allegations,"
                f" {crews['share_of_substantiated']:.1%} of substantiated")
-    click.echo(f"witness-subject pairs on >= 3 complaints: {result['witness_pairs']['ge3']}")
+    pairs = result["witness_pairs"]
+    click.echo("witness-subject pairs on >= 3 complaints: "
+               + (f"not known ({pairs['missing_reason']})" if pairs.get("missing") else str(pairs["ge3"])))
 
 
 @click.command("early-warning")

@@ -11,7 +11,9 @@ Definitions (every count is over complaints whose received_date is in the window
   people are left out of it (a mass complaint is not a crew). An edge's weight is the number of such complaints;
 - *crews* are communities (Louvain, networkx, fixed seed) of the graph restricted to edges of weight
   >= `crew_min_weight`, keeping those with at least `crew_min_size` people;
-- *repeat witnesses* are officer witnesses on at least `witness_min` complaints against the same subject.
+- *repeat witnesses* are officer witnesses on at least `witness_min` complaints against the same subject. A dataset
+  that records no witnesses at all cannot say how many there are: `witness_pairs` is then not known (null, with the
+  reason), never zero.
 
 Person-level results (crews with members, witness pairs) are for the overseer and professional standards only.
 """
@@ -26,6 +28,7 @@ import networkx as nx
 import polars as pl
 
 from upstander.insight import schema
+from upstander.insight.datasets import window
 
 SUBSTANTIATED = "substantiated"
 
@@ -49,11 +52,7 @@ def window_complaints(
 ) -> pl.DataFrame:
     """Complaints received in [date_from, date_to] (inclusive) from `source` ("public", "internal"; None/"all": any).
     A complaint with no received date is kept only when no date bound is given."""
-    frame = table(dataset, "complaints")
-    if date_from is not None:
-        frame = frame.filter(pl.col("received_date") >= date_from)
-    if date_to is not None:
-        frame = frame.filter(pl.col("received_date") <= date_to)
+    frame = window(table(dataset, "complaints"), date_from, date_to)
     if source and source != "all":
         frame = frame.filter(pl.col("source") == source)
     return frame
@@ -213,6 +212,23 @@ def repeat_witnesses(
     )
 
 
+def witnesses_recorded(dataset: Any) -> bool:
+    """Whether the dataset records officer witnesses at all (over the whole dataset, not only the window)."""
+    if hasattr(dataset, "recorded"):
+        return bool(dataset.recorded("witnesses", "person_id"))
+    return table(dataset, "witnesses")["person_id"].drop_nulls().len() > 0
+
+
+def _witness_pairs(dataset: Any, witnesses: pl.DataFrame, witness_min: int) -> dict[str, Any]:
+    if not witnesses_recorded(dataset):
+        reason = "the dataset records no officer witnesses"
+        return {"witness_pairs": {"ge3": None, "ge5": None, "missing": True, "missing_reason": reason},
+                "repeat_witnesses": None}
+    return {"witness_pairs": {"ge3": witnesses.filter(pl.col("complaints") >= 3).height,
+                              "ge5": witnesses.filter(pl.col("complaints") >= 5).height},
+            "repeat_witnesses": witnesses.filter(pl.col("complaints") >= witness_min).to_dicts()}
+
+
 @dataclass(frozen=True)
 class PatternOptions:
     date_from: date | None = None
@@ -251,11 +267,7 @@ def patterns(dataset: Any, options: PatternOptions | None = None) -> dict:
         "crews": crew_list,
         "crew_totals": {"min_weight": o.crew_min_weight, "min_size": o.crew_min_size, "max_size": o.crew_max_size,
                         **crew_totals},
-        "witness_pairs": {
-            "ge3": witnesses.filter(pl.col("complaints") >= 3).height,
-            "ge5": witnesses.filter(pl.col("complaints") >= 5).height,
-        },
-        "repeat_witnesses": witnesses.filter(pl.col("complaints") >= o.witness_min).to_dicts(),
+        **_witness_pairs(dataset, witnesses, o.witness_min),
     }
 
 

@@ -1,6 +1,7 @@
 """The published report: HTML and PDF with charts, the disclosure-controlled figures as JSON and CSV, a SHA-256
-manifest of every file and the overseer's detached Ed25519 signature of that manifest — so a report cannot be
-quietly changed after it was published.
+manifest of every file and the force's detached Ed25519 signature of that manifest — so a report cannot be
+quietly changed after it was published. The overseer countersigns on its own side, with its own key
+(`upstander witness countersign`), which never exists on the force's server.
 
 Layout of a report folder:
 
@@ -8,11 +9,12 @@ Layout of a report folder:
     charts/*.svg
     data/*.json, *.csv, *.parquet  the published (disclosure-controlled) figures behind every table and chart
     manifest.json                {"files": {path: sha256}, …} — every file above, nothing else
-    manifest.sig                 base64 Ed25519 signature of manifest.json's exact bytes
+    manifest.sig                 base64 Ed25519 signature of manifest.json's exact bytes, with the force's key
+    manifest.countersig          (once the overseer has countersigned) the overseer's signature of the same bytes
 
-`verify(folder, public_key)` checks the signature with a key the caller supplies (the overseer's, from the data dir,
+`verify(folder, public_key)` checks the signature with a key the caller supplies (the force's, from the data dir,
 or one given on the command line) — never a key found inside the folder — then every file's hash, and that no file
-was added or removed.
+was added or removed. `countersignature(folder, overseer_key)` says whether the overseer's countersignature holds.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ from typing import Any
 from upstander.insight import charts
 from upstander.insight import stages as funnel
 from upstander.insight.datasets import Dataset, DatasetError
-from upstander.insight.published import publishable
+from upstander.insight.published import publishable, publishable_quality
+from upstander.lib import clock
+from upstander.witness.formats import COUNTERSIGNATURE, countersign_message
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MANIFEST_FORMAT = "upstander-insight-report/1"
+_SIGNATURES = (MANIFEST, SIGNATURE, COUNTERSIGNATURE)
 
 
 # --- building the figures -------------------------------------------------------------------------------------------
@@ -166,18 +171,18 @@ def _files(folder: Path) -> list[str]:
 
 
 def sign_folder(folder: Path, *, describe: dict[str, Any]) -> dict[str, Any]:
-    """Write manifest.json (SHA-256 of every file) and manifest.sig (the overseer's Ed25519 signature)."""
+    """Write manifest.json (SHA-256 of every file) and manifest.sig (the force's Ed25519 signature)."""
     from upstander.lib import crypto, keys
 
     keys.ensure_key_files()
-    public = keys.signing_public_key()
-    files = {name: sha256_file(folder / name) for name in _files(folder) if name not in (MANIFEST, SIGNATURE)}
+    public = keys.force_signing_public_key()
+    files = {name: sha256_file(folder / name) for name in _files(folder) if name not in _SIGNATURES}
     manifest = {"format": MANIFEST_FORMAT, "report": describe, "algorithm": "sha256", "files": files,
                 "signature": {"file": SIGNATURE, "scheme": "ed25519",
                               "public_key_sha256": hashlib.sha256(public).hexdigest()}}
     body = (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode()
     (folder / MANIFEST).write_bytes(body)
-    (folder / SIGNATURE).write_text(crypto.b64(crypto.sign(keys.signing_private_key(), body)) + "\n")
+    (folder / SIGNATURE).write_text(crypto.b64(crypto.sign(keys.force_signing_private_key(), body)) + "\n")
     return manifest
 
 
@@ -193,6 +198,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         published = published_documents(analyse(data, adjusted=adjusted))
+        published["data_quality"] = publishable_quality(data.meta)
         timings["analyses"] = time.perf_counter() - mark
         mark = time.perf_counter()
         (work / "charts").mkdir()
@@ -203,7 +209,7 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
         _data_files(work, published)
         timings["charts_and_data"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        generated_on = dt.date.today()
+        generated_on = clock.today()
         html = _html(data, published, chart_files, generated_on)
         (work / "report.html").write_text(html)
         if pdf:
@@ -211,7 +217,11 @@ def write_report(data: Dataset, out: Path, *, adjusted: bool = True, pdf: bool =
 
             HTML(string=html, base_url=str(work)).write_pdf(work / "report.pdf")
         timings["html_and_pdf"] = time.perf_counter() - mark
-        manifest = sign_folder(work, describe={**data.describe(), "generated_on": generated_on.isoformat()})
+        # What the figures rest on travels inside the signed manifest: the import's data-quality summary (under
+        # disclosure control) and the hash of the mapping that read the export.
+        manifest = sign_folder(work, describe={**data.describe(), "generated_on": generated_on.isoformat(),
+                                               "mapping_sha256": published["data_quality"]["mapping_sha256"],
+                                               "data_quality": published["data_quality"]["quality"]})
         if out.exists():
             out.rmdir()
         work.rename(out)
@@ -255,6 +265,23 @@ def verify(folder: Path, public_key: bytes) -> list[str]:
         elif sha256_file(path) != expected:
             problems.append(f"{name}: differs from what was signed")
     for name in _files(folder):
-        if name not in listed and name not in (MANIFEST, SIGNATURE):
+        if name not in listed and name not in _SIGNATURES:
             problems.append(f"{name}: not in the signed manifest")
     return problems
+
+
+def countersignature(folder: Path, overseer_key: bytes | None) -> str:
+    """The overseer's countersignature of the manifest: "ok", "bad", "absent", or "not checked" (no key)."""
+    from upstander.lib import crypto
+
+    path = Path(folder) / COUNTERSIGNATURE
+    if not path.is_file():
+        return "absent"
+    if overseer_key is None:
+        return "not checked"
+    try:
+        signature = crypto.unb64(path.read_text().strip())
+    except ValueError:
+        return "bad"
+    body = (Path(folder) / MANIFEST).read_bytes() if (Path(folder) / MANIFEST).is_file() else b""
+    return "ok" if crypto.verify_signature(overseer_key, countersign_message(body), signature) else "bad"

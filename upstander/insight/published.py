@@ -1,9 +1,9 @@
 """Publishable versions of the analysis documents: disclosure control (disclosure.py) applied to every count.
 
-`publishable(kind, document)` returns a copy in which every count is suppressed (None) under 10 or rounded to 5,
-with complementary suppression wherever counts add up to a total that is also shown, and every rate recomputed
-from the published counts. Summaries of fewer than 10 cases (medians, quartiles) are withheld. Exact documents are
-for the analyst's own view only.
+`publishable(kind, document)` returns a copy in which every count is suppressed (None) under the policy's threshold
+(policy/disclosure.toml: 10) or rounded (to 5), with complementary suppression wherever counts add up to a total that
+is also shown, and every rate recomputed from the published counts. Summaries of fewer cases than the threshold
+(medians, quartiles) are withheld. Exact documents are for the analyst's own view only.
 """
 
 from __future__ import annotations
@@ -13,23 +13,24 @@ from collections.abc import Callable
 from typing import Any
 
 from upstander.insight.disclosure import (
-    BASE,
-    THRESHOLD,
     TOTAL,
     protect,
     protect_counts,
     protect_rate_rows,
     round_to_base,
+    rounding_base,
+    suppress_below,
 )
+from upstander.insight.fairness import compare, katz_interval, rate_ratio_interval
 
 SUMMARY_KEYS = ("mean_days", "median_days", "p25_days", "p75_days", "p90_days", "mean", "median")
 
 
 def count(value: int | None) -> int | None:
     """One count on its own (no total shown beside it)."""
-    if value is None or value < THRESHOLD:
+    if value is None or value < suppress_below():
         return None
-    return round_to_base(int(value), BASE)
+    return round_to_base(int(value))
 
 
 def share(item: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def share(item: dict[str, Any]) -> dict[str, Any]:
 
 def summary(item: dict[str, Any], n_key: str = "n") -> dict[str, Any]:
     out = dict(item)
-    small = (item.get(n_key) or 0) < THRESHOLD
+    small = (item.get(n_key) or 0) < suppress_below()
     out[n_key] = count(item.get(n_key))
     for key in SUMMARY_KEYS:
         if key in out and small:
@@ -59,10 +60,8 @@ def _fairness(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _person_years(rows: list[dict[str, Any]], reference: str | None) -> list[dict[str, Any]]:
-    """Numerators protected as counts; denominators are person-years, withheld under 10 and otherwise rounded to 10;
+    """Numerators protected as counts; denominators are person-years, withheld under the suppression threshold and otherwise rounded to 10;
     rate ratios recomputed from the published figures."""
-    from upstander.insight.fairness import rate_ratio_interval
-
     counted = protect_rate_rows([{**r, "denominator": 10**9} for r in rows if not r.get("missing")],
                                 reference=None)
     published = {(r["stage"], r["group"]): r["numerator"] for r in counted}
@@ -72,14 +71,14 @@ def _person_years(rows: list[dict[str, Any]], reference: str | None) -> list[dic
             out.append(dict(row))
             continue
         num = published[(row["stage"], row["group"])]
-        years = round(row["denominator"], -1) if (row["denominator"] or 0) >= THRESHOLD else None
+        years = round(row["denominator"], -1) if (row["denominator"] or 0) >= suppress_below() else None
         new = {**row, "numerator": num, "denominator": years, "suppressed": num is None,
                "rate": num / years if num is not None and years else None,
                "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
         ref = next((r for r in rows if r["stage"] == row["stage"] and r["group"] == reference), None)
         ref_num = published.get((row["stage"], reference)) if ref else None
         if num is not None and years and ref_num and ref and ref.get("denominator"):
-            ref_years = round(ref["denominator"], -1) if ref["denominator"] >= THRESHOLD else None
+            ref_years = round(ref["denominator"], -1) if ref["denominator"] >= suppress_below() else None
             rr, low, high = rate_ratio_interval(num, years, ref_num, ref_years) if ref_years else (None, None, None)
             if row["group"] == reference:
                 rr, low, high = 1.0, None, None
@@ -96,22 +95,23 @@ def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:
     if section.get("missing") or not rows:
         return section
     groups = [r["group"] for r in rows]
-    split = protect({(r["group"], part): r[part] for r in rows for part in ("open", "closed")}, rows=groups,
-                    columns=["open", "closed"])
+    known = all(r["open"] is not None for r in rows)  # a dataset with no closing dates cannot split open/closed
+    parts = ["open", "closed"] if known else ["all"]
+    split = protect({(r["group"], part): r[part] if known else r["denominator"] for r in rows for part in parts},
+                    rows=groups, columns=parts)
     numerators = protect({(r["group"], "n"): r["numerator"] for r in rows}, rows=groups, columns=["n"],
                          row_totals=False)
     reference = section.get("reference")
     published = {r["group"]: (numerators.published[(r["group"], "n")], split.published[(r["group"], TOTAL)])
                  for r in rows}
-    from upstander.insight.fairness import compare
-
     out = []
     for row in rows:
         num, den = published[row["group"]]
-        new = {**row, "numerator": num, "denominator": den, "open": split.published[(row["group"], "open")],
-               "closed": split.published[(row["group"], "closed")], "suppressed": num is None or den is None,
-               "rate": None, "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
-        if (row.get("closed") or 0) < THRESHOLD:
+        new = {**row, "numerator": num, "denominator": den,
+               "open": split.published[(row["group"], "open")] if known else None,
+               "closed": split.published[(row["group"], "closed")] if known else None,
+               "suppressed": num is None or den is None, "rate": None, "relative_rate": None, "ci_low": None, "ci_high": None, "significant": None}
+        if (row.get("closed") or 0) < suppress_below():
             for key in ("median_days", "p25_days", "p75_days", "time_p_value"):
                 new[key] = None
         if num is not None and den:
@@ -122,7 +122,10 @@ def _grouped_outcomes(section: dict[str, Any]) -> dict[str, Any]:
             else:
                 new["rate"] = num / den
         out.append(new)
-    return {**section, "rows": out}
+    coverage = section.get("coverage")
+    if coverage:
+        coverage = {key: count(value) for key, value in coverage.items()}
+    return {**section, "rows": out, **({"coverage": coverage} if coverage else {})}
 
 
 def _outcomes(doc: dict[str, Any]) -> dict[str, Any]:
@@ -133,14 +136,12 @@ def _outcomes(doc: dict[str, Any]) -> dict[str, Any]:
         # Each theme is compared with the other themes shown (their published counts added up).
         rows = protect_rate_rows([{**r, "stage": "substantiated"} for r in theme["rows"]], reference=None)
         shown = [r for r in rows if r["numerator"] is not None and r["denominator"]]
-        from upstander.insight.fairness import katz_interval
-
         for row, original in zip(rows, theme["rows"], strict=True):
             row.pop("stage")
             row["open"], row["closed"] = count(original["open"]), count(original["closed"])
             if row["denominator"] is None:  # a withheld total withholds its parts too
                 row["open"] = row["closed"] = None
-            if row["denominator"] is None or (original.get("closed") or 0) < THRESHOLD:
+            if row["denominator"] is None or (original.get("closed") or 0) < suppress_below():
                 for key in ("median_days", "p25_days", "p75_days", "time_p_value"):
                     row[key] = None
             row.update(relative_rate=None, ci_low=None, ci_high=None, significant=None)
@@ -177,9 +178,9 @@ def _attrition(doc: dict[str, Any]) -> dict[str, Any]:
         for cohort in section["cohorts"].values():
             cohort["n"], cohort["left"] = count(cohort["n"]), count(cohort["left"])
             cohort["curve"] = [{k: v for k, v in p.items() if k != "at_risk"} for p in cohort["curve"]
-                               if p["at_risk"] >= THRESHOLD]
+                               if p["at_risk"] >= suppress_below()]
             cohort["survival_at"] = {t: {k: v for k, v in p.items() if k != "at_risk"}
-                                     for t, p in cohort["survival_at"].items() if p["at_risk"] >= THRESHOLD}
+                                     for t, p in cohort["survival_at"].items() if p["at_risk"] >= suppress_below()}
     promotion = doc["promotion"]
     if not promotion.get("missing"):
         rows = protect_rate_rows([{**r, "stage": "not_promoted"} for r in promotion["rows"]],
@@ -212,7 +213,7 @@ def _timeliness(doc: dict[str, Any]) -> dict[str, Any]:
         published = protect_counts(section["distribution"])
         section["distribution"] = {k: v for k, v in published.items() if k != TOTAL}
         section["cases"] = published[TOTAL]
-        if cases < THRESHOLD:
+        if cases < suppress_below():
             section["mean"] = section["median"] = None
         section[extra] = share(section[extra])
     overdue = doc["overdue"]
@@ -243,8 +244,37 @@ def publishable(kind: str, document: dict[str, Any]) -> dict[str, Any]:
     doc["complaints"], doc["allegations"] = count(doc.get("complaints")), count(doc.get("allegations"))
     doc = PUBLISHERS[kind](doc)
     doc["disclosure_control"] = {
-        "suppressed_below": THRESHOLD, "rounded_to": BASE,
-        "note": "counts under 10 suppressed (null), the rest rounded to the nearest 5, complementary suppression "
-                "where counts add up to a shown total; rates recomputed from the published counts",
+        "suppressed_below": suppress_below(), "rounded_to": rounding_base(),
+        "note": f"counts under {suppress_below()} suppressed (null), the rest rounded to the nearest "
+                f"{rounding_base()}, complementary suppression where counts add up to a shown total; rates "
+                "recomputed from the published counts",
     }
     return doc
+
+
+WORDS = ("value", "became")  # the export's values and what they became (a number may be a value, not a count)
+
+
+def _counts_protected(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return count(value)
+    if isinstance(value, dict):
+        return {key: item if key in WORDS else _counts_protected(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_counts_protected(item) for item in value]
+    return value
+
+
+def publishable_quality(meta: dict[str, Any]) -> dict[str, Any]:
+    """The import's data-quality summary as a published report carries it: every count under disclosure control,
+    the export's coded words and the mapping's hash as they are. The live dataset was not imported: no summary."""
+    quality = meta.get("quality")
+    if quality is not None:  # the warnings' own text quotes exact counts: the structured items say the same
+        quality = {key: value for key, value in quality.items() if key != "warnings"}
+    return {"source": meta.get("source"), "mapping": meta.get("mapping"),
+            "mapping_sha256": meta.get("mapping_sha256"),
+            "quality": _counts_protected(quality) if quality is not None else None,
+            "disclosure_control": f"counts under {suppress_below()} suppressed (null), the rest rounded to the "
+                                  f"nearest {rounding_base()}"}

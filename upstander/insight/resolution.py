@@ -498,13 +498,14 @@ def do_resolve_mentions(*, actor, thresholds: Thresholds = Thresholds(), rescore
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
-    from upstander.audit.log import actor_of, record
+    from upstander.accounts.permissions import MENTION_RESOLVERS
+    from upstander.audit.log import actor_of
     from upstander.cases.choices import LinkStatus
-    from upstander.cases.models import Allegation, SubjectMention
+    from upstander.cases.linking import do_link_mention
+    from upstander.cases.models import SubjectMention
     from upstander.people.models import Person
 
-    who = actor_of(actor)
-    if who.role not in ("system", "overseer"):
+    if actor_of(actor).role not in MENTION_RESOLVERS:
         raise PermissionDenied("Refused: only the overseer or a system actor may resolve subject mentions.")
     mentions, roster, _ = database_frames()
     decisions = resolve_frames(mentions, roster, thresholds, rescore_suggested=rescore_suggested)
@@ -518,17 +519,15 @@ def do_resolve_mentions(*, actor, thresholds: Thresholds = Thresholds(), rescore
     people = {str(p.public_id): p for p in Person.objects.filter(public_id__in=made["person_id"].unique().to_list())}
     status = {"linked": LinkStatus.LINKED, "suggested": LinkStatus.SUGGESTED}
     with transaction.atomic():
-        by_id = {str(m.public_id): m for m in SubjectMention.objects.select_for_update().filter(
-            public_id__in=made["mention_id"].to_list(), link_status__in=[LinkStatus.UNRESOLVED, LinkStatus.SUGGESTED])}
+        by_id = {str(m.public_id): m for m in SubjectMention.objects.select_for_update(of=("self",)).select_related(
+            "report__case").filter(public_id__in=made["mention_id"].to_list(),
+                                   link_status__in=[LinkStatus.UNRESOLVED, LinkStatus.SUGGESTED])}
         for mention_id, person_id, probability, decision in made.select(
                 "mention_id", "person_id", "probability", "decision").iter_rows():
             mention = by_id.get(mention_id)
             if mention is None:  # a handler confirmed or rejected it meanwhile
                 continue
-            person = people[person_id]
-            mention.person, mention.link_status, mention.match_probability = person, status[decision], probability
-            mention.save(update_fields=["person", "link_status", "match_probability"])
-            if decision == "linked":
-                Allegation.objects.filter(mention=mention, subject__isnull=True).update(subject=person)
-            record(actor, "mention.resolve", mention, reason=f"{decision} to {person.number} ({probability:.3f})")
+            # The one linking action: a firm link names the allegations' subject and checks separation (issue 15).
+            do_link_mention(actor=actor, mention=mention, person=people[person_id], status=status[decision],
+                            probability=probability)
     return summary

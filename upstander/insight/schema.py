@@ -5,6 +5,8 @@ Never narratives or identities: person_id is an opaque id (roster public id or t
 
 Conventions
 - dates are `date` (no time); a missing value is null, never a sentinel;
+- every date column X has a companion `X_precision` ("day", "month" or "year"; null = "day"): a date known only to
+  the month or the year is stored as the first day of that month or year, and its precision says so (precision.py);
 - boolean stage flags are null when the dataset cannot say (a stage it has no data for is "missing", not zero);
 - `group` labels (ethnicity, sex) are the dataset's own labels, kept verbatim.
 """
@@ -92,8 +94,17 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
     },
 }
 
+PRECISION_SUFFIX = "_precision"
+for _columns in TABLES.values():
+    for _name, _dtype in list(_columns.items()):
+        if _dtype == pl.Date():
+            _columns[_name + PRECISION_SUFFIX] = pl.Utf8()
+
+
 # meta.json keys: name, source ("cpdp" | "csv" | "live"), imported_at is NOT stored (determinism);
-# workforce_known (bool), stages_available (list of stage names with data), notes (list of strings).
+# workforce_known (bool), stages_available (list of stage names with data), notes (list of strings), rows (per table),
+# recorded ({table: [columns with at least one value]}), and for an import: quality (the data-quality summary,
+# importers/quality.py) and mapping_sha256 (the mapping file's hash, for imports through a mapping).
 
 
 def empty(table: str) -> pl.DataFrame:

@@ -2,6 +2,9 @@
 often a victim is asked for their account again, and how often acknowledgements and feedback are late.
 
 Definitions
+- a measure in days needs dates exact to the day: where the window's dates are known only to the month or year
+  (an export with a month and a year column), it is withheld with the reason, never computed from the first of the
+  month; a dataset that records no closing dates has no time to close and no open count;
 - as-of date: --to where given, else the date the dataset was extracted (meta.json `as_of`: for an import, its last
   complaint received or closed; the live dataset: today);
 - time to close: received → closed, over the complaints in the window that are closed by the as-of date;
@@ -12,8 +15,9 @@ Definitions
 - time in stage: from a complaint's stage event to its next one (completed stays only); stays still running at the
   as-of date are counted as ongoing;
 - handovers: owner changes after the first, where recorded; accounts: times the victim was asked for an account;
-- overdue acknowledgement / feedback (where the dataset records "acknowledged" stage events): periods from
-  policy/clocks.toml, counted in calendar days (an approximation where the policy counts working days). Late: met
+- overdue acknowledgement / feedback (where the dataset records "acknowledged" stage events): the periods and the
+  events that meet them from the profile's clock policy (upstander.lib.clock; a profile without the clock: not
+  known), counted in calendar days (an approximation where the policy counts working days). Late: met
   after the deadline; overdue: not met and the deadline passed by the as-of date. Denominator: complaints whose
   deadline had passed by the as-of date, or that met it.
 """
@@ -25,10 +29,9 @@ from typing import Any
 
 import polars as pl
 
+from upstander.insight import precision
 from upstander.insight.datasets import Dataset
-
-FEEDBACK_MET_BY = ["message", "assessed", "routed", "investigation", "case_to_answer", "proceedings", "outcome",
-                   "closed"]
+from upstander.lib import clock
 
 
 def as_of_date(data: Dataset) -> dt.date | None:
@@ -55,7 +58,13 @@ def _share(numerator: int, denominator: int) -> dict[str, Any]:
 
 
 def durations(data: Dataset, as_of: dt.date) -> dict[str, Any]:
+    if not data.recorded("complaints", "closed_date"):
+        return {"missing": True, "missing_reason": "the dataset records no closing dates, so how long complaints "
+                                                   "take and how many are open is not known"}
     complaints = data.complaints.filter(pl.col("received_date").is_not_null() & (pl.col("received_date") <= as_of))
+    reason = precision.withheld(complaints, ["received_date", "closed_date"], "Time to close")
+    if reason:
+        return {"missing": True, "missing_reason": reason}
     closed_by = pl.col("closed_date").is_not_null() & (pl.col("closed_date") <= as_of)
     frame = complaints.with_columns(
         closed_by.alias("closed"),
@@ -81,6 +90,9 @@ def time_in_stage(data: Dataset, as_of: dt.date) -> dict[str, Any]:
     events = data.stage_events.filter(pl.col("date") <= as_of).sort("complaint_id", "date")
     if events.height == 0:
         return {"missing": True, "missing_reason": "the dataset records no stage events", "rows": []}
+    reason = precision.withheld(events, ["date"], "Time in each stage")
+    if reason:
+        return {"missing": True, "missing_reason": reason, "rows": []}
     closed = data.complaints.select("complaint_id", "closed_date")
     stays = (events.with_columns(pl.col("date").shift(-1).over("complaint_id").alias("next"))
              .join(closed, on="complaint_id", how="left")
@@ -121,37 +133,48 @@ def handovers_and_accounts(data: Dataset) -> dict[str, Any]:
     return {"handovers": handovers, "accounts_per_victim": accounts}
 
 
-def _periods() -> tuple[int, int]:
-    """Days to acknowledge and months to give feedback, from policy/clocks.toml (defaults 7 days, 3 months)."""
+def _period(key: str) -> tuple[str, str] | str:
+    """The clock `key` of the profile's clock policy as a Polars offset and in words ("7d", "7 days"), or the reason
+    it is not known (no fallback: a profile without the clock has no such deadline to count)."""
     try:
-        from upstander.lib import policy
-
-        clocks = {c["key"]: c for c in policy.load("clocks").get("clock", [])}
-        ack = int(clocks.get("acknowledge", {}).get("period", {}).get("days", 7))
-        feedback = int(clocks.get("feedback", {}).get("period", {}).get("months", 3))
-        return ack, feedback
-    except (OSError, KeyError, ValueError):
-        return 7, 3
+        period = clock.clock_spec(key).get("period", {})
+    except KeyError:
+        return f"the policy profile has no {key!r} clock"
+    if "days" in period:
+        return f"{int(period['days'])}d", f"{int(period['days'])} days"
+    if "months" in period:
+        return f"{int(period['months'])}mo", f"{int(period['months'])} months"
+    return f"the {key!r} clock of the policy profile has no period in days or months"
 
 
 def overdue(data: Dataset, as_of: dt.date) -> dict[str, Any]:
     events = data.stage_events
     if events.filter(pl.col("stage") == "acknowledged").height == 0:
         return {"missing": True, "missing_reason": "the dataset records no acknowledgements"}
-    ack_days, feedback_months = _periods()
+    acknowledge, feedback_period = _period("acknowledge"), _period("feedback")
+    for period in (acknowledge, feedback_period):
+        if isinstance(period, str):
+            return {"missing": True, "missing_reason": period}
+    assert isinstance(acknowledge, tuple) and isinstance(feedback_period, tuple)
+    reason = (precision.withheld(data.complaints, ["received_date"], "Counting deadlines")
+              or precision.withheld(events, ["date"], "Counting deadlines"))
+    if reason:
+        return {"missing": True, "missing_reason": reason}
+    met_by = clock.clock_spec("feedback").get("met_by", [])
     first = lambda stages, name: (events.filter(pl.col("stage").is_in(stages))  # noqa: E731
                                   .group_by("complaint_id").agg(pl.col("date").min().alias(name)))
     frame = (data.complaints.filter(pl.col("received_date") <= as_of).select("complaint_id", "received_date")
-             .join(first(["acknowledged"], "acknowledged"), on="complaint_id", how="left")
-             .with_columns((pl.col("received_date") + pl.duration(days=ack_days)).alias("ack_due")))
+             .join(first(clock.clock_spec("acknowledge").get("met_by", ["acknowledged"]), "acknowledged"),
+                   on="complaint_id", how="left")
+             .with_columns(pl.col("received_date").dt.offset_by(acknowledge[0]).alias("ack_due")))
     frame = frame.with_columns(pl.coalesce("acknowledged", "ack_due").alias("feedback_start"))
     feedback = (events.join(frame.select("complaint_id", "feedback_start"), on="complaint_id")
-                .filter(pl.col("stage").is_in(FEEDBACK_MET_BY) & (pl.col("date") >= pl.col("feedback_start")))
+                .filter(pl.col("stage").is_in(met_by) & (pl.col("date") >= pl.col("feedback_start")))
                 .group_by("complaint_id").agg(pl.col("date").min().alias("feedback")))
     frame = frame.join(feedback, on="complaint_id", how="left").with_columns(
-        pl.col("feedback_start").dt.offset_by(f"{feedback_months}mo").alias("feedback_due"))
-    result: dict[str, Any] = {"missing": False, "acknowledge_days": ack_days, "feedback_months": feedback_months,
-                              "day_counting": "calendar"}
+        pl.col("feedback_start").dt.offset_by(feedback_period[0]).alias("feedback_due"))
+    result: dict[str, Any] = {"missing": False, "acknowledge_within": acknowledge[1],
+                              "feedback_within": feedback_period[1], "day_counting": "calendar"}
     for name, met, due in (("acknowledgement", "acknowledged", "ack_due"), ("feedback", "feedback", "feedback_due")):
         counted = frame.filter(pl.col(met).is_not_null() | (pl.col(due) < as_of))
         late = counted.filter((pl.col(met) > pl.col(due)).fill_null(False))

@@ -8,7 +8,6 @@ forbids inline styles, which an inline <svg> would need, but allows images from 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -25,6 +24,7 @@ from upstander.accounts.permissions import staff_view
 from upstander.insight import charts
 from upstander.insight.datasets import LIVE, SOURCES, DatasetError, dataset_path, list_datasets, load
 from upstander.insight.stages import LABELS
+from upstander.lib import clock
 
 ANALYSTS = (Role.ANALYST, Role.OVERSEER)
 CACHE_SECONDS = 300
@@ -63,7 +63,7 @@ def _analyse(params: dict[str, Any]) -> dict[str, Any]:
     from upstander.insight.timeliness import timeliness
 
     if params["dataset"] == LIVE:
-        stamp = dt.date.today().isoformat()
+        stamp = clock.today().isoformat()
     else:  # a re-import replaces meta.json, so its modification time names the version
         meta = dataset_path(params["dataset"]) / "meta.json"
         stamp = str(meta.stat().st_mtime_ns) if meta.exists() else "absent"

@@ -1,6 +1,9 @@
 """Reporter actions. The actor is always Actor.reporter(): the audit log keeps the day, never the time, and never
 anything that identifies the reporter or their device. Reasons written to the audit log name facts (mode, channel,
-counts), never anything the reporter typed."""
+counts), never anything the reporter typed.
+
+The report, its sealing, messages and files are the reports core's (upstander/reports); the staff side hears of a
+new report or request through the core's hooks, inside the same transaction, and is never imported here."""
 
 from __future__ import annotations
 
@@ -10,19 +13,17 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from upstander.audit.log import REPORTER_ROLE, Actor, record
-from upstander.cases.choices import MessageDirection
-from upstander.cases.models import Message, Report
-from upstander.cases.triage import do_screen_narrative
-from upstander.intake import drafts, sealing
-from upstander.intake.models import ReporterRequest, RequestKind
-from upstander.intake.receipts import ReceiptKey
-from upstander.intake.reports import ReportInput, StagedFile, attach, create_report
-
-MAX_MESSAGE_CHARS = 20_000
+from upstander.intake import drafts
+from upstander.intake.timeline import review_window
+from upstander.reports import pins, sealing
+from upstander.reports.attachments import StagedFile
+from upstander.reports.choices import Channel, MessageDirection, RequestKind
+from upstander.reports.creation import ReportInput, receive_report, route_of
+from upstander.reports.messages import add_message, add_reporter_request
+from upstander.reports.models import Message, Report
+from upstander.reports.receipts import ReceiptKey
 
 
 def _require_reporter(actor: Actor) -> None:
@@ -40,9 +41,12 @@ class Submitted:
 def do_submit_report(*, actor: Actor, draft: drafts.OpenDraft, data: ReportInput, files: list[StagedFile],
                      receipt: str, receipt_key: ReceiptKey) -> Submitted:
     """Create the report once per draft. A repeated POST (double click, reload, a retry after a lost response)
-    finds the draft already submitted and gets the receipt that was issued, not a second report."""
+    finds the draft already submitted and gets the receipt that was issued, not a second report.
+
+    Raises pins.RecipientKeyRefused, with nothing stored, when an organisation key on record is not the pinned one
+    (the overseer is alerted): the report is never sealed to a swapped key."""
     _require_reporter(actor)
-    with transaction.atomic():
+    with pins.alerting_on_refusal(), transaction.atomic():
         current = drafts.load_for_update(draft)
         if current is None:
             raise PermissionDenied("the draft has expired")
@@ -50,18 +54,11 @@ def do_submit_report(*, actor: Actor, draft: drafts.OpenDraft, data: ReportInput
             raise PermissionDenied("the draft changed")
         if current.state.submitted:
             return Submitted(current.state.submitted["receipt"], uuid.UUID(current.state.submitted["report"]), False)
-        report = create_report(data, receipt=(receipt_key.key, receipt_key.lookup), files=files)
+        report = receive_report(
+            data, actor=actor, action="report.submit", receipt=(receipt_key.key, receipt_key.lookup), files=files,
+            reason=f"{Channel.ONLINE}; mode {data.mode}; route {route_of(data)}; {len(files)} file(s)")
         drafts.mark_submitted(current, receipt=receipt, report_public_id=report.public_id)
-        record(actor, "report.submit", report,
-               reason=f"online; mode {report.mode}; route {report.route}; {len(files)} file(s)")
-        # The safety net reads the narrative while its plain text exists, so a serious matter filed under a lesser
-        # category is flagged from the first moment; the flag, not the text, is kept.
-        do_screen_narrative(actor=actor, report=report, narrative=data.narrative)
     return Submitted(receipt, report.public_id, True)
-
-
-def _next_sequence(report: Report) -> int:
-    return (Message.objects.filter(report=report).aggregate(m=Max("sequence"))["m"] or 0) + 1
 
 
 _KIND_ACTION: dict[str | None, str] = {
@@ -75,29 +72,19 @@ _KIND_ACTION: dict[str | None, str] = {
 def do_add_reporter_message(*, actor: Actor, report: Report, data_key: bytes, body: str, kind: str | None = None,
                             files: Sequence[StagedFile] = ()) -> Message:
     """A message from the reporter, encrypted under the report's data key, with any files; `kind` also records
-    a structured request (information, retaliation, review) in the clear for the workflow."""
+    a structured request (information, retaliation, review) in the clear for the workflow. A retaliation account
+    joins the overseer's retaliation alert (safeguarding hears of it through the core's hook, in this transaction;
+    the same ciphertext: the overseer's organisation holds the report's key too)."""
     _require_reporter(actor)
     try:
         sealing.check_data_key(report, data_key)
     except sealing.KeyUnavailable:
         raise PermissionDenied("not this report's key") from None
-    body = body.strip()
-    if not body and not files:
-        raise ValueError("an empty message")
-    if len(body) > MAX_MESSAGE_CHARS:
-        raise ValueError("message too long")
-    today = timezone.localdate()
-    public_id = uuid.uuid4()
     with transaction.atomic():
-        message = Message.objects.create(
-            public_id=public_id, report=report, direction=MessageDirection.FROM_REPORTER,
-            body_ct=sealing.encrypt_message(data_key, public_id, body), sent_on=today,
-            sequence=_next_sequence(report))
-        if files:
-            attach(report, data_key, list(files), message=message)
-        if kind is not None:
-            ReporterRequest.objects.create(report=report, kind=RequestKind(kind), message=message, made_on=today)
+        message = add_message(report, data_key, direction=MessageDirection.FROM_REPORTER, body=body, files=files)
         record(actor, _KIND_ACTION[kind], report, reason=f"{len(files)} file(s)" if files else "")
+        if kind is not None:
+            add_reporter_request(report, message, kind, actor=actor)
     return message
 
 
@@ -109,20 +96,11 @@ def do_add_information(*, actor: Actor, report: Report, data_key: bytes, body: s
 
 def do_report_retaliation(*, actor: Actor, report: Report, data_key: bytes, body: str,
                           files: Sequence[StagedFile] = ()) -> Message:
-    """The reporter's account goes to the case team as a message and joins the overseer's retaliation alert
-    (the same ciphertext: the overseer's organisation holds the report's key too)."""
-    from upstander.safeguarding.retaliation import do_report_retaliation as join_retaliation_alert
-
-    with transaction.atomic():
-        message = do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
-                                          kind=RequestKind.RETALIATION, files=files)
-        join_retaliation_alert(actor=actor, report=report, text_ct=bytes(message.body_ct))
-    return message
+    return do_add_reporter_message(actor=actor, report=report, data_key=data_key, body=body,
+                                   kind=RequestKind.RETALIATION, files=files)
 
 
 def do_request_review(*, actor: Actor, report: Report, data_key: bytes, body: str) -> Message:
-    from upstander.intake.timeline import review_window
-
     window = review_window(report)
     if window is None or not window.open:
         raise PermissionDenied("a review can be asked for only within the allowed time after the outcome")

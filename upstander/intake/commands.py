@@ -19,7 +19,7 @@ def intake() -> None:
 def sweep_command(as_json: bool) -> None:
     """Delete expired drafts and orphaned encrypted files; finish renames a crash interrupted. Idempotent."""
     ensure_ready()
-    from upstander.intake.sweeper import sweep
+    from upstander.reports.sweeper import sweep
 
     result = sweep().as_dict()
     if as_json:

@@ -7,18 +7,16 @@ Metadata minimisation: no address, agent or time is read or kept; a wrong receip
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstander.audit.log import Actor
-from upstander.cases.choices import MessageDirection
-from upstander.cases.models import Report
-from upstander.intake import drafts, receipts, sealing, throttle, timeline, visit
+from upstander.intake import drafts, timeline, visit
 from upstander.intake.actions import (
     do_add_information,
     do_add_reporter_message,
@@ -26,10 +24,14 @@ from upstander.intake.actions import (
     do_request_review,
 )
 from upstander.intake.forms import InformationForm, MessageForm, ReceiptForm, RetaliationForm, ReviewForm
-from upstander.intake.models import Attachment
-from upstander.intake.reports import attachment_name, discard_staged
 from upstander.intake.uploads import ReporterUploadHandler
 from upstander.intake.views import add_uploads
+from upstander.lib import clock
+from upstander.reports import receipts, sealing, throttle
+from upstander.reports.attachments import discard_staged
+from upstander.reports.choices import MessageDirection, RequestKind
+from upstander.reports.models import Attachment, Report, ReporterRequest
+from upstander.reports.sealing import attachment_name
 
 NOT_RECOGNISED = "Receipt not recognised. Check the words and try again."
 SENT_TEXT = {
@@ -53,7 +55,7 @@ def return_page(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/return.html", {"form": form}, status=400)
     charge = throttle.charge()
     if not charge.allowed:
-        retry = timezone.localtime(charge.retry_after).strftime("%H:%M")
+        retry = charge.retry_after.astimezone(clock.zone()).strftime("%H:%M")
         return render(request, "intake/return.html", {"form": form, "throttled": retry}, status=429)
     key = receipts.derive(normalised)
     report = Report.objects.filter(receipt_lookup=key.lookup, purged_on__isnull=True).first()
@@ -68,14 +70,37 @@ def return_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# What the reporter sees above a message they sent with one of the status page's forms, so a retaliation report
+# never looks like any other message (the staff side reads the same ReporterRequest kind).
+REQUEST_LABELS: dict[str, str] = {
+    RequestKind.RETALIATION: "You reported retaliation",
+    RequestKind.INFORMATION: "You added information",
+    RequestKind.REVIEW: "You asked for a review of the outcome",
+}
+
+
 def _messages(v: visit.Visit) -> tuple[list[dict], list[str]]:
     files_by_message: dict[int, list[str]] = {}
     for a in Attachment.objects.filter(report=v.report).order_by("id"):
         files_by_message.setdefault(a.message_id or 0, []).append(attachment_name(a, v.data_key))
+    kinds = dict(ReporterRequest.objects.filter(report=v.report, message__isnull=False)
+                 .values_list("message_id", "kind"))
     return [{"from_reporter": m.direction == MessageDirection.FROM_REPORTER, "on": m.sent_on,
              "is_question": m.is_question, "body": sealing.decrypt_message(v.data_key, m),
+             "kind": kinds.get(m.pk, ""), "label": REQUEST_LABELS.get(kinds.get(m.pk, ""), ""),
              "files": files_by_message.get(m.pk, [])}
             for m in v.report.messages.order_by("sequence")], files_by_message.get(0, [])
+
+
+def _error_links(forms: dict) -> list[tuple[str, str]]:
+    """(message, "#field id") for the one form that was sent with a problem: the summary at the top of the page."""
+    links = []
+    for form in forms.values():
+        if form is None or not form.is_bound:
+            continue
+        for field in form:
+            links += [(str(e), f"#{field.auto_id}") for e in field.errors]
+    return links
 
 
 def _status(request: HttpRequest, v: visit.Visit, forms: dict | None = None, status: int = 200,
@@ -87,8 +112,10 @@ def _status(request: HttpRequest, v: visit.Visit, forms: dict | None = None, sta
         "sent": SENT_TEXT.get(request.GET.get("sent", "")), "file_errors": errors or [],
         "message_form": MessageForm(), "information_form": InformationForm(), "retaliation_form": RetaliationForm(),
         "review_form": ReviewForm() if line.review and line.review.open else None,
+        "retaliation_count": sum(1 for m in messages if m["kind"] == RequestKind.RETALIATION),
         **(forms or {}),
     }
+    context["error_links"] = _error_links(forms or {}) + [(e, "#id_information-attachments") for e in errors or []]
     response = render(request, "intake/status.html", context, status=status)
     visit.set_cookie(response, v.report, v.data_key)  # renews the idle expiry
     return response
@@ -157,7 +184,7 @@ def _add_information(request: HttpRequest) -> HttpResponse:
     form = InformationForm(request.POST)
     if not form.is_valid():
         return _status(request, v, {"information_form": form}, status=400)
-    staged, errors = add_uploads(request.FILES.getlist("attachments"), already=0)
+    staged, errors = add_uploads(request.FILES.getlist(f"{InformationForm.prefix}-attachments"), already=0)
     if errors:
         for s in staged:  # all or nothing, so the reporter is not left unsure which files went
             discard_staged(s)
@@ -167,10 +194,34 @@ def _add_information(request: HttpRequest) -> HttpResponse:
     return redirect("/report/status?sent=information")
 
 
+def _forget(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Everything this browser holds of the reporter side, on the server and in the browser: the draft (a saved
+    copy stays, under its code: the reporter chose to keep it), the visit and the CSRF cookie, and the browser is
+    told to drop this site's cache, cookies and storage."""
+    drafts.discard_from(request)
+    visit.clear_cookie(response)
+    drafts.clear_cookie(response)
+    response.delete_cookie(settings.CSRF_COOKIE_NAME, path=settings.CSRF_COOKIE_PATH, samesite="Strict")
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+# No CSRF check: leaving must work from any page, a stale one or one whose CSRF cookie has gone, and all it does is
+# forget the sender's own state. A forged cross-site POST carries none of the (SameSite=Strict) reporter cookies,
+# so it cannot reach anyone's draft; it is also answered without clearing anything (Sec-Fetch-Site below).
+@csrf_exempt
+@never_cache
+@require_POST
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    response = redirect(str(settings.QUICK_EXIT_URL))
+    response.status_code = 303
+    if request.headers.get("Sec-Fetch-Site", "same-origin") == "cross-site":
+        return response
+    return _forget(request, response)
+
+
 @never_cache
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
-    response = redirect("/report/")
-    visit.clear_cookie(response)
-    drafts.clear_cookie(response)
-    return response
+    """"Leave your report" at the foot of the status page: the same forgetting, back to the start page."""
+    return _forget(request, redirect("/report/"))

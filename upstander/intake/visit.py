@@ -1,25 +1,24 @@
 """A returning reporter's visit: after the receipt is accepted, the report's id and data key travel in a cookie,
-encrypted under a server key, so nothing about the visit is stored on the server (no session row, no time).
+encrypted under a key the server holds for this purpose alone (reports/sealing.encrypt_visit), so nothing about the
+visit is stored on the server (no session row, no time).
 The cookie is a session cookie that also carries its own expiry (VISIT_IDLE after the last page), and is renewed
 on every page; "Leave" deletes it, and closing the browser forgets it."""
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from upstander.cases.models import Report
-from upstander.intake import sealing
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
+from upstander.reports import sealing
+from upstander.reports.models import Report
 
 COOKIE = "upstander_visit"
 VISIT_IDLE_SECONDS = 30 * 60
-_PURPOSE = b"reporter-visit"
 
 
 @dataclass
@@ -30,8 +29,8 @@ class Visit:
 
 def set_cookie(response: HttpResponse, report: Report, data_key: bytes) -> None:
     payload = json.dumps({"r": str(report.public_id), "k": crypto.b64(data_key),
-                          "e": int(time.time()) + VISIT_IDLE_SECONDS}).encode()
-    response.set_cookie(COOKIE, crypto.b64(sealing.server_encrypt(_PURPOSE, payload)), httponly=True,
+                          "e": int(clock.now().timestamp()) + VISIT_IDLE_SECONDS}).encode()
+    response.set_cookie(COOKIE, crypto.b64(sealing.encrypt_visit(payload)), httponly=True,
                         samesite="Strict", secure=settings.TLS, path="/report/")
 
 
@@ -44,8 +43,8 @@ def load(request: HttpRequest) -> Visit | None:
     if not raw:
         return None
     try:
-        payload = json.loads(sealing.server_decrypt(_PURPOSE, crypto.unb64(raw)))
-        if int(payload["e"]) < time.time():
+        payload = json.loads(sealing.decrypt_visit(crypto.unb64(raw)))
+        if int(payload["e"]) < clock.now().timestamp():
             return None
         report = Report.objects.filter(public_id=UUID(payload["r"]), purged_on__isnull=True).first()
         data_key = crypto.unb64(payload["k"])

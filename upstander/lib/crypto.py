@@ -92,6 +92,20 @@ def unseal(private_key: bytes, sealed: bytes) -> bytes:
         raise CryptoError("cannot unseal") from exc
 
 
+def is_key_pair(public_key: bytes, private_key: bytes) -> bool:
+    """Whether `private_key` is the private half of `public_key` (the "probe" before a key is granted or used)."""
+    try:
+        derived = bytes(PrivateKey(private_key).public_key)
+    except (ValueError, TypeError, nacl.exceptions.CryptoError):
+        return False
+    return hmac.compare_digest(derived, bytes(public_key))
+
+
+def fingerprint(public_key: bytes) -> str:
+    """A public key's fingerprint, as pinned (reports/pins.py): "sha256:" and the hex digest of the key's bytes."""
+    return "sha256:" + hashlib.sha256(bytes(public_key)).hexdigest()
+
+
 # --- password- and receipt-derived keys (Argon2id) ----------------------------------------------------------------
 
 
@@ -133,6 +147,14 @@ def receipt_lookup(receipt_key: bytes) -> str:
     return hmac.new(receipt_key, b"lookup", hashlib.sha256).hexdigest()
 
 
+def derive_subkey(master: bytes, purpose: bytes) -> bytes:
+    """A key for one purpose from an installation secret (BLAKE2b keyed with the secret, the purpose as input):
+    keys for different purposes are independent, and none reveals the secret."""
+    if len(master) < 16:
+        raise CryptoError("installation secret too short")
+    return hashlib.blake2b(b"upstander-subkey:" + purpose, key=master[:64], digest_size=KEY_BYTES).digest()
+
+
 # --- hashing, tokens, signing ------------------------------------------------------------------------------------
 
 
@@ -158,6 +180,10 @@ def new_signing_key() -> KeyPair:
     return KeyPair(public=bytes(sk.verify_key), private=bytes(sk))
 
 
+def signing_public_of(private_key: bytes) -> bytes:
+    return bytes(SigningKey(private_key).verify_key)
+
+
 def sign(private_key: bytes, message: bytes) -> bytes:
     return SigningKey(private_key).sign(message).signature
 
@@ -176,11 +202,6 @@ def b64(data: bytes) -> str:
 
 def unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
-
-
-def signing_public_for(private_key: bytes) -> bytes:
-    """The Ed25519 public key of a private key (so a key pair written to two files can never mismatch)."""
-    return bytes(SigningKey(private_key).verify_key)
 
 
 def key_fingerprint(material: bytes, *, purpose: str) -> str:

@@ -3,6 +3,7 @@ failure for reporters when the database is briefly away."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -51,17 +52,17 @@ class RequestMetricsMiddleware:
 # --- a database that is briefly away, on the reporter side ---------------------------------------------------------
 
 REPORTER_PREFIX = "/report/"
-# POSTs that are safe to run again: the form pages only overwrite the draft with what was sent; the submit is
-# idempotent (intake/actions.do_submit_report: the draft's token makes a repeat return the receipt already issued);
-# coming back with a receipt reads only. Uploads (their bytes are consumed) and messages (not idempotent) are not
-# retried; their reporters get the page that asks them to try again.
-RETRY_SAFE_POSTS = frozenset({"/report/new/how", "/report/new/about-you", "/report/new/what", "/report/new/check",
-                              "/report/return"})
+# POSTs that are safe to run again: the question pages only overwrite the draft with what was sent; the submit
+# (/report/new/check) is idempotent (the draft's token makes a repeat return the receipt already issued); coming back
+# with a receipt or a draft's code only reads. Uploads (their bytes are consumed) and messages (not idempotent) are
+# not retried; their reporters get the page that asks them to try again. (A pattern, not the reporter side's list
+# of pages: this module is below the reporter side and does not import it.)
+RETRY_SAFE_POST = re.compile(r"^/report/(new/(?!files$)[a-z-]+|return)$")
 DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 def _retry_safe(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") or (request.method == "POST" and request.path in RETRY_SAFE_POSTS)
+    return request.method in ("GET", "HEAD") or (request.method == "POST" and bool(RETRY_SAFE_POST.match(request.path)))
 
 
 def _fresh_connection() -> None:
@@ -94,7 +95,7 @@ def database_away_page(request: HttpRequest) -> HttpResponse:
     """A plain-words 503 that says nothing was lost and offers to send the same thing again. Rendered without
     touching the database (no context processors) and never stored by the browser."""
     resend = None
-    if request.method == "POST" and request.path in RETRY_SAFE_POSTS:
+    if request.method == "POST" and RETRY_SAFE_POST.match(request.path):
         resend = [(name, value) for name, values in request.POST.lists() for value in values]
     html = render_to_string("operations/database_away.html", {
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL, "DEMO_MODE": settings.DEMO_MODE, "action": request.path,

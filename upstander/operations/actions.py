@@ -10,7 +10,7 @@ from upstander.audit.log import Actor, record
 from upstander.lib import clock
 from upstander.operations.models import Installation, ScheduledRun
 
-JOBS = ("tick", "witness")
+JOBS = ("tick",)  # the witness runs elsewhere; its confirmations are audit events (audit/witness.py)
 
 
 def _require_system(actor: Actor) -> None:

@@ -20,7 +20,13 @@ from django.db import connection
 
 from upstander.lib import crypto
 from upstander.lib.keyfiles import secret_key_path
-from upstander.lib.keys import pepper_path, signing_key_path, signing_public_path
+from upstander.lib.keys import (
+    force_signing_key_path,
+    force_signing_public_path,
+    overseer_public_path,
+    pepper_path,
+    pins_path,
+)
 from upstander.operations import keyset
 
 FORMAT = "upstander-backup"
@@ -67,9 +73,10 @@ class KeyEntry:
 
 def key_entries(*, demo: bool) -> list[KeyEntry]:
     env_secret = bool(os.environ.get("UPSTANDER_SECRET_KEY"))
-    named = [KeyEntry("receipt-pepper", pepper_path()), KeyEntry("overseer-signing.key", signing_key_path()),
-             KeyEntry("overseer-signing.pub", signing_public_path()), KeyEntry("installation.json", keyset.marker_path()),
-             KeyEntry("backup.pub", backup_public_path()),
+    named = [KeyEntry("receipt-pepper", pepper_path()), KeyEntry("force-signing.key", force_signing_key_path()),
+             KeyEntry("force-signing.pub", force_signing_public_path()),
+             KeyEntry("overseer.pub", overseer_public_path()), KeyEntry("recipient-pins.json", pins_path()),
+             KeyEntry("installation.json", keyset.marker_path()), KeyEntry("backup.pub", backup_public_path()),
              KeyEntry("secret-key", None if env_secret else secret_key_path(settings.DATA_DIR))]
     taken = {e.name for e in named} | {"django-secret"}
     folder = Path(settings.DATA_DIR) / "keys"

@@ -10,11 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from upstander.lib import crypto
-from upstander.lib.keyfiles import secret_key_path, write_private
-from upstander.lib.keys import pepper_path, signing_key_path, signing_public_path
+from upstander.lib.keyfiles import write_private
+from upstander.lib.keys import force_signing_key_path, force_signing_public_path, pepper_path
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ def _read(path: Path) -> bytes | None:
 
 
 def _signing_public() -> bytes | None:
-    raw = _read(signing_public_path())
+    raw = _read(force_signing_public_path())
     if raw is None:
         return None
     try:
@@ -40,26 +38,16 @@ def _signing_public() -> bytes | None:
         return b"unreadable:" + raw
 
 
-def _secret_key() -> bytes | None:
-    """The secret key this process uses; in the embedded default, only once it is kept in the data dir."""
-    if os.environ.get("UPSTANDER_SECRET_KEY"):
-        return str(settings.SECRET_KEY).encode()
-    kept = _read(secret_key_path(settings.DATA_DIR))
-    return kept.strip() if kept is not None else None
-
-
 def current_keys() -> list[KeyState]:
-    secret_from_env = bool(os.environ.get("UPSTANDER_SECRET_KEY"))
+    """The keys an installation's data depends on. The secret key is not among them: it signs sessions only (a
+    rotated one signs staff out), so it is backed up but not bound to the database."""
     return [
         KeyState("receipt-pepper", "the receipt pepper (UPSTANDER_RECEIPT_PEPPER_FILE)",
-                 "every receipt would be \"not recognised\"", str(pepper_path()), _read(pepper_path())),
-        KeyState("signing-key", "the overseer's signing key (UPSTANDER_SIGNING_PUBLIC_FILE and "
-                 "UPSTANDER_SIGNING_KEY_FILE)", "signed checkpoints would not verify, which is not tampering",
-                 str(signing_public_path()), _signing_public()),
-        KeyState("secret-key", "the secret key (UPSTANDER_SECRET_KEY" +
-                 ("" if secret_from_env else f", here the file {secret_key_path(settings.DATA_DIR)}") + ")",
-                 "named reporters' e-mail addresses and return-visit cookies could not be read",
-                 "" if secret_from_env else str(secret_key_path(settings.DATA_DIR)), _secret_key()),
+                 "every receipt would be \"not recognised\" and no return visit would open", str(pepper_path()),
+                 _read(pepper_path())),
+        KeyState("signing-key", "the force's signing key (UPSTANDER_FORCE_SIGNING_PUBLIC_FILE and "
+                 "UPSTANDER_FORCE_SIGNING_KEY_FILE)", "signed checkpoints would not verify, which is not tampering",
+                 str(force_signing_public_path()), _signing_public()),
     ]
 
 
@@ -79,16 +67,16 @@ def mismatched(stored: dict[str, str], keys: list[KeyState]) -> list[KeyState]:
 
 def signing_pair_problem() -> str:
     """The private signing key, where this server holds it, must belong to the public key."""
-    private_raw, public = _read(signing_key_path()), _signing_public()
+    private_raw, public = _read(force_signing_key_path()), _signing_public()
     if private_raw is None or public is None:
         return ""
     try:
-        derived = crypto.signing_public_for(crypto.unb64(private_raw.decode().strip()))
+        derived = crypto.signing_public_of(crypto.unb64(private_raw.decode().strip()))
     except ValueError:
-        return f"the signing key file {signing_key_path()} is not a signing key"
+        return f"the signing key file {force_signing_key_path()} is not a signing key"
     if derived != public:
-        return (f"the private signing key {signing_key_path()} does not belong to the public key "
-                f"{signing_public_path()}; restore both from the same backup")
+        return (f"the private signing key {force_signing_key_path()} does not belong to the public key "
+                f"{force_signing_public_path()}; restore both from the same backup")
     return ""
 
 

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from django.db.models import Max
 
 from upstander.audit.models import AuditCheckpoint, AuditEvent
-from upstander.cases.models import Case, Escalation, Report
+from upstander.audit.witness import CONFIRM, MISMATCH
+from upstander.cases.models import Case, Escalation
 from upstander.lib import clock, requestcount
 from upstander.operations.models import ScheduledRun
+from upstander.reports.models import Report
 from upstander.safeguarding.models import AlertStatus, RetaliationAlert
 
 
@@ -61,13 +63,22 @@ def _queues() -> Iterator[str]:
 
 def _jobs() -> Iterator[str]:
     runs = {r.job: r.last_run_at.timestamp() for r in ScheduledRun.objects.all()}
+    # The witness runs on the overseer's machine; the force sees its confirmations (audit events on object type
+    # "audit", found through the object index rather than a scan of the whole log).
+    confirmed = AuditEvent.objects.filter(object_type="audit", action=CONFIRM).aggregate(at=Max("at"), id=Max("id"))
+    if confirmed["at"] is not None:
+        runs["witness"] = confirmed["at"].timestamp()
     yield from _metric("upstander_job_last_run_timestamp_seconds", "gauge",
-                       "When a scheduled job last ran (Unix time); absent until it first runs.",
+                       "When tick last ran, and when the witness last confirmed the log (Unix time).",
                        [(f'{{job="{job}"}}', at) for job, at in sorted(runs.items())])
     last_cp = AuditCheckpoint.objects.aggregate(at=Max("created_at"))["at"]
     if last_cp is not None:
         yield from _metric("upstander_audit_last_checkpoint_timestamp_seconds", "gauge",
                            "When the last signed audit checkpoint was made (Unix time).", [("", last_cp.timestamp())])
+    mismatch = AuditEvent.objects.filter(object_type="audit", action=MISMATCH, id__gt=confirmed["id"] or 0).exists()
+    yield from _metric("upstander_witness_mismatch", "gauge",
+                       "1 when the witness reported a log that no longer matches what it saw (alert a person).",
+                       [("", int(mismatch))])
     yield from _metric("upstander_audit_events", "gauge", "Events in the audit log.",
                        [("", AuditEvent.objects.aggregate(n=Max("id"))["n"] or 0)])
 

@@ -26,7 +26,7 @@ class Installation(models.Model):
 
 
 class ScheduledRun(models.Model):
-    """When a scheduled job (tick, the witness's pull) last ran, for monitoring (`/metrics`). One row per job."""
+    """When a scheduled job (tick) last ran, for monitoring (`/metrics`). One row per job."""
 
     job = models.CharField(max_length=32, unique=True)
     last_run_at = models.DateTimeField()

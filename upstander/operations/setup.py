@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from upstander.lib.keys import adopt_legacy_signing_files
 from upstander.operations import keyset
 from upstander.operations.errors import InstallationError, KeysDoNotMatch, NotInstalled
 from upstander.operations.models import Installation
@@ -182,6 +183,7 @@ def set_up_installation() -> tuple[Installation, bool]:
     prepare_data_dir()
     with setup_lock():
         call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
+        adopt_legacy_signing_files()  # an earlier version's name for the force's signing key
         installation = Installation.objects.first()
         if installation is not None:
             problems = key_problems(installation)
@@ -196,7 +198,7 @@ def set_up_installation() -> tuple[Installation, bool]:
 
         adopted = AuditEvent.objects.exists()
         ensure_installation(adopted=adopted)
-        if is_sqlite() and any(os.environ.get(v) for v in ("UPSTANDER_RECEIPT_PEPPER_FILE", "UPSTANDER_SIGNING_KEY_FILE")):
+        if is_sqlite() and any(os.environ.get(v) for v in ("UPSTANDER_RECEIPT_PEPPER_FILE", "UPSTANDER_FORCE_SIGNING_KEY_FILE")):
             print(f"upstander: note: the new installation's database is SQLite in {settings.DATA_DIR}, because "
                   "DATABASE_URL is not set; if it should be in PostgreSQL, set DATABASE_URL and use a new key folder.",
                   file=sys.stderr)

@@ -7,21 +7,22 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from upstander.accounts.models import Role
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import OVERSEER_ONLY, staff_view
 from upstander.cases import clocks, workflow
-from upstander.cases.choices import AssignmentRole
-from upstander.cases.models import Assignment, Case, Escalation, EscalationLevel, Statement
 from upstander.cases.queue import without_jit
+from upstander.lib import clock
 from upstander.lib.policy import category_label
-
-OVERSEER = (Role.OVERSEER,)
+from upstander.oversight.access import (
+    one_owner_figures_for,
+    overdue_cases_for,
+    overseer_escalations_for,
+    unseen_escalation_count_for,
+)
 
 
 def _clock_labels() -> dict[str, str]:
@@ -29,13 +30,12 @@ def _clock_labels() -> dict[str, str]:
 
 
 @never_cache
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """Every overdue case, most late first. Takes no filter parameters on purpose."""
-    today = clocks.today()
-    overdue = (Case.objects.filter(due_on__lt=today, closed_on__isnull=True).select_related("handling_org", "owner")
-               .order_by("due_on", "opened_on", "id"))
+    today = clock.today()
+    overdue = overdue_cases_for(request.user, today)
     with without_jit():
         page = Paginator(overdue, 100).get_page(request.GET.get("page"))
         cases = list(page.object_list)
@@ -44,39 +44,36 @@ def queue(request: HttpRequest) -> HttpResponse:
              "due_on": c.due_on, "state": workflow.stage_label(c.state), "category": category_label(c.main_category),
              "org": c.handling_org.name, "owner": (c.owner.get_full_name() or c.owner.username) if c.owner else ""}
             for c in cases]
-    unseen = Escalation.objects.filter(level=EscalationLevel.OVERSEER, seen_at__isnull=True).count()
+    unseen = unseen_escalation_count_for(request.user)
     return render(request, "oversight/queue.html", {"rows": rows, "page": page, "today": today, "unseen": unseen})
 
 
 @never_cache
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_GET
 def escalations(request: HttpRequest) -> HttpResponse:
     """Escalations raised into the overseer's queue: unseen first, then the longest overdue."""
-    found = (Escalation.objects.filter(level=EscalationLevel.OVERSEER).select_related("case")
-             .order_by(F("seen_at").asc(nulls_first=True), "due_on", "id"))
-    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    page = Paginator(overseer_escalations_for(request.user), 100).get_page(request.GET.get("page"))
     labels = _clock_labels()
-    today = clocks.today()
+    today = clock.today()
     rows = [{"e": e, "clock": labels.get(e.clock, e.clock), "days_late": (today - e.due_on).days,
              "state": workflow.stage_label(e.case.state)} for e in page.object_list]
     return render(request, "oversight/escalations.html", {"rows": rows, "page": page})
 
 
 @never_cache
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
     """One owner, one account: how often cases change hands and how often victims are asked again."""
-    owners = Assignment.objects.filter(role=AssignmentRole.OWNER).values("case").annotate(n=Count("id"))
-    handovers = Counter(min(row["n"] - 1, 5) for row in owners)
+    figures = one_owner_figures_for(request.user)
+    handovers = Counter(min(row["n"] - 1, 5) for row in figures["owners"])
     cases_with_owner = sum(handovers.values())
-    asked = (Statement.objects.filter(Q(version=1) | Q(asked_again=True)).values("case").annotate(n=Count("id")))
-    asked_counts = Counter(min(row["n"], 5) for row in asked)
+    asked_counts = Counter(min(row["n"], 5) for row in figures["asked"])
     return render(request, "oversight/statistics.html", {
         "handovers": [(k if k < 5 else "5 or more", handovers.get(k, 0)) for k in range(6)],
         "cases_with_owner": cases_with_owner,
         "mean_handovers": (sum(k * v for k, v in handovers.items()) / cases_with_owner) if cases_with_owner else 0,
         "asked": [(k if k < 5 else "5 or more", asked_counts.get(k, 0)) for k in range(1, 6)],
-        "escalations": Escalation.objects.values("level").annotate(n=Count("id")).order_by("level"),
+        "escalations": figures["escalations"],
     })

@@ -9,12 +9,19 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from upstander.accounts.models import ApiToken, Role, User
+from upstander.accounts.models import ApiToken, User
+from upstander.accounts.permissions import (
+    DECLARATION_KEEPERS,
+    HR_RECORDERS,
+    ROSTER_IMPORTERS,
+    TOKEN_KEEPERS,
+    require_role,
+)
 from upstander.audit.log import Actor, actor_of, record
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 from upstander.people.choices import AssociationKind, HREventKind, HROutcome, LeavingReason
+from upstander.people.hooks import announce_leavers
 from upstander.people.models import DeclaredAssociation, HREvent, Person, Team, Unit, UnitHistory
 from upstander.people.roster_writer import ImportResult, RosterWriter
 from upstander.people.validate import RosterBatch
@@ -23,50 +30,21 @@ HR_FEED_SCOPE = "hr_feed"
 # A scope is a short name an endpoint checks for; other machine clients may get their own.
 SCOPE_RE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 
-# Who may change the roster by import: operators (system actors), administrators and the HR feed's token.
-ROSTER_IMPORTERS = {"system", Role.ADMIN}
-# Who may record an HR event from inside the system (a restriction, a separation move, a leaving date).
-HR_RECORDERS = {"system", Role.SUPERVISOR, Role.OVERSEER}
-# Who may keep a declaration on someone else's behalf (a person always keeps their own).
-DECLARATION_KEEPERS = {"system", Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN}
-
-
-def _require(actor, roles: set[str], what: str) -> Actor:
-    who = actor_of(actor)
-    if who.role not in roles:
-        raise PermissionDenied(f"{who.label} may not {what}")
-    return who
-
 
 # --- import and feed ---------------------------------------------------------------------------------------------
 
 
 def do_import_roster(*, actor, batch: RosterBatch, source: str) -> ImportResult:
-    """Write a validated batch (people.validate) as one upsert. One audit event per import, with the counts."""
-    _require(actor, ROSTER_IMPORTERS, "import the roster")
+    """Write a validated batch (people.validate) as one upsert. One audit event per import, with the counts. A
+    leaving date arriving through an import has the same effect as one recorded in the system (do_record_leaving):
+    the apps above are told, and the leaver's open cases continue as former-officer cases."""
+    require_role(actor, ROSTER_IMPORTERS, "import the roster")
     with transaction.atomic():
         result = RosterWriter(batch).run()
         record(actor, "people.import", object_type="people.roster", object_id=source[:64], reason=result.summary())
-        _continue_cases_of_leavers(actor, batch)
+        announce_leavers(actor=actor, numbers=[n for n, row in batch.tables["people"].items()
+                                               if row.values.get("left_on")])
     return result
-
-
-def _continue_cases_of_leavers(actor, batch: RosterBatch) -> None:
-    """A leaving date arriving through the feed has the same effect as one recorded in the system: the leaver's
-    open cases continue as former-officer cases (safeguarding.subjects)."""
-    from upstander.cases.models import Allegation
-    from upstander.safeguarding.subjects import continue_cases_of_leavers
-
-    leavers = [n for n, row in batch.tables["people"].items() if row.values.get("left_on")]
-    if not leavers:
-        return
-    accused: set[int] = set()
-    for start in range(0, len(leavers), 5000):  # bounded IN lists
-        accused.update(Allegation.objects.filter(subject__number__in=leavers[start:start + 5000],
-                                                 case__closed_on__isnull=True, outcome="")
-                       .values_list("subject_id", flat=True))
-    if accused:
-        continue_cases_of_leavers(actor=actor, people=list(Person.objects.filter(pk__in=accused)))
 
 
 def token_actor(token: ApiToken) -> Actor:
@@ -79,7 +57,7 @@ def do_feed_import(*, token: ApiToken, batch: RosterBatch) -> ImportResult:
         raise PermissionDenied("this token may not use the HR feed")
     actor = token_actor(token)
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk).update(last_used_on=timezone.localdate())
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=clock.today())
         result = do_import_roster(actor=actor, batch=batch, source=f"feed:{token.public_id}")
     return result
 
@@ -88,7 +66,7 @@ def do_record_token_use(*, token: ApiToken, outcome: str) -> None:
     """A use of a known token that did not import (refused or rejected as invalid) is audited too."""
     with transaction.atomic():
         if outcome.startswith("rejected"):
-            ApiToken.objects.filter(pk=token.pk).update(last_used_on=timezone.localdate())
+            ApiToken.objects.filter(pk=token.pk).update(last_used_on=clock.today())
         record(token_actor(token), "api_token.use", token, reason=outcome)
 
 
@@ -102,7 +80,7 @@ class NewToken:
 
 
 def do_create_api_token(*, actor, name: str, created_by: User, scope: str = HR_FEED_SCOPE) -> NewToken:
-    _require(actor, {"system", Role.ADMIN}, "create API tokens")
+    require_role(actor, TOKEN_KEEPERS, "create API tokens")
     if not SCOPE_RE.match(scope):
         raise ValidationError(f"a scope is a short lower-case name such as {HR_FEED_SCOPE}")
     name = name.strip()
@@ -111,17 +89,17 @@ def do_create_api_token(*, actor, name: str, created_by: User, scope: str = HR_F
     secret = f"upst_{crypto.random_token(32)}"
     with transaction.atomic():
         token = ApiToken.objects.create(name=name, scope=scope, digest=crypto.token_digest(secret),
-                                        created_by=created_by, created_at=timezone.now())
+                                        created_by=created_by, created_at=clock.now())
         record(actor, "api_token.create", token, reason=f"{name} ({scope})")
     return NewToken(token, secret)
 
 
 def do_revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
-    _require(actor, {"system", Role.ADMIN}, "revoke API tokens")
+    require_role(actor, TOKEN_KEEPERS, "revoke API tokens")
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:
-            token.revoked_at = timezone.now()
+            token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
             record(actor, "api_token.revoke", token, reason=token.name)
     return token
@@ -135,7 +113,7 @@ def do_record_hr_event(*, actor, person: Person, kind: str, occurred_on: date, r
                        leaving_reason: str = "") -> HREvent:
     """An HR event the system itself causes or learns of (restricted duties, suspension, a separation move, a
     leaving date). Imported events come through the feed instead."""
-    _require(actor, HR_RECORDERS, "record HR events")
+    require_role(actor, HR_RECORDERS, "record HR events")
     kind = HREventKind(kind)
     if outcome:
         HROutcome(outcome)
@@ -154,7 +132,7 @@ def do_transfer_person(*, actor, person: Person, to_team: Team, on: date, reason
                        initiated_by: Person | None = None, line_manager: Person | None = None) -> HREvent:
     """Move someone to another team (and its unit, shift and place of work) from `on`, recording the transfer as an
     HR event and in the unit history. The new line manager defaults to the head of the new unit."""
-    _require(actor, HR_RECORDERS, "move people between teams")
+    require_role(actor, HR_RECORDERS, "move people between teams")
     if to_team.pk == person.team_id:
         raise ValidationError("they are already in that team")
     unit = to_team.unit
@@ -171,6 +149,23 @@ def do_transfer_person(*, actor, person: Person, to_team: Team, on: date, reason
         person.line_manager = manager if manager is not None and manager.pk != person.pk else None
         person.save(update_fields=["unit", "team", "shift", "location", "line_manager"])
         record(actor, "people.transfer", person, reason=f"to {to_team.code}: {reason}")
+    return event
+
+
+def do_record_leaving(*, actor, person: Person, on: date, reason: str) -> HREvent:
+    """The person left (resigned, retired, …) on `on`. Records the HR event and the leaving date, and tells the apps
+    above (people.hooks): if they are the subject of open allegations, their cases continue as former-officer
+    cases."""
+    require_role(actor, HR_RECORDERS, "record that someone left")
+    reason = LeavingReason(reason)
+    if on < person.joined_on:
+        raise ValidationError("they cannot leave before they joined")
+    with transaction.atomic():
+        event = do_record_hr_event(actor=actor, person=person, kind=HREventKind.LEFT, occurred_on=on,
+                                   leaving_reason=reason, reason=f"left: {reason}")
+        person.left_on, person.leaving_reason = on, reason
+        person.save(update_fields=["left_on", "leaving_reason"])
+        announce_leavers(actor=actor, numbers=[person.number])
     return event
 
 
@@ -199,14 +194,14 @@ def do_declare_association(*, actor, person: Person, kind: str, body: str, count
     with transaction.atomic():
         association = DeclaredAssociation.objects.create(
             person=person, kind=kind, body=body[:200], counterpart=counterpart,
-            declared_on=declared_on or timezone.localdate())
+            declared_on=declared_on or clock.today())
         record(actor, "people.association.declare", person, reason=kind)
     return association
 
 
 def do_end_association(*, actor, association: DeclaredAssociation, ended_on: date | None = None) -> DeclaredAssociation:
     _may_keep(actor, association.person)
-    ended_on = ended_on or timezone.localdate()
+    ended_on = ended_on or clock.today()
     if ended_on < association.declared_on:
         raise ValidationError("an association cannot end before it was declared")
     with transaction.atomic():

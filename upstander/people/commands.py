@@ -1,11 +1,10 @@
-"""`upstander people import|token|retaliation-scan`: the roster from HR exports, the HR feed's tokens, and the
-retaliation monitoring run. Commands act as named system actors (system:import, system:people, system:retaliation)."""
+"""`upstander people import|token`: the roster from HR exports and the HR feed's tokens. Commands act as named
+system actors (system:import, system:people). Retaliation monitoring is `upstander safeguarding retaliation-scan`."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -15,7 +14,7 @@ from upstander.cli import ensure_ready
 
 @click.group()
 def people() -> None:
-    """The roster, the HR feed and retaliation monitoring."""
+    """The roster and the HR feed."""
 
 
 def _fail(message: str, as_json: bool, **extra) -> None:
@@ -145,21 +144,3 @@ def token_list(as_json: bool) -> None:
         for r in rows:
             click.echo(f"{r['id']}  {r['name']:<24} {r['scope']:<10} {'revoked' if r['revoked'] else 'active':<8} "
                        f"last used {r['last_used_on'] or 'never'}")
-
-
-@people.command("retaliation-scan")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today.")
-@click.option("--json", "as_json", is_flag=True)
-def retaliation_scan(as_of, as_json: bool) -> None:
-    """Compare detriment after speaking up with matched peers; raise or update retaliation alerts. Idempotent."""
-    ensure_ready()
-    from upstander.audit.log import Actor
-    from upstander.safeguarding.retaliation import run_retaliation_monitoring
-
-    summary = run_retaliation_monitoring(actor=Actor.system("retaliation"),
-                                         as_of=as_of.date() if as_of else date.today())
-    if as_json:
-        click.echo(json.dumps(summary.as_dict()))
-    else:
-        click.echo(f"Monitored {summary.monitored} people who spoke up: {summary.flagged} with significant excess "
-                   f"detriment; {summary.alerts_opened} alert(s) opened, {summary.alerts_updated} updated.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from upstander.lib import clock
 from upstander.people.choices import HREventKind
 from upstander.people.models import Person, Team, Unit
 from upstander.people.readers import RawRow, RowError, Sheet
@@ -207,7 +208,7 @@ def _check_names(batch: RosterBatch) -> list[RowError]:
 
 
 def validate(sheets: list[Sheet], *, as_of: date | None = None) -> Validation:
-    batch = RosterBatch(sources=sorted({s.source for s in sheets}), as_of=as_of or date.today())
+    batch = RosterBatch(sources=sorted({s.source for s in sheets}), as_of=as_of or clock.today())
     errors: list[RowError] = []
     for sheet in sheets:
         errors.extend(sheet.errors)

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from upstander.accounts.models import Role
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import ALL_STAFF, staff_view
+from upstander.people.access import get_association_for, get_person_for
 from upstander.people.actions import do_declare_association, do_end_association
 from upstander.people.forms import DeclarationForm
-from upstander.people.models import DeclaredAssociation, Person
-
-ALL_STAFF = tuple(Role.values)
-KEEPERS: frozenset[str] = frozenset({Role.SUPERVISOR, Role.OVERSEER})
-
-
-def _person_for(request: HttpRequest, public_id) -> Person:
-    person = Person.objects.filter(public_id=public_id).first()
-    user = request.user
-    if person is None or not (user.person_id == person.pk or user.role in KEEPERS):  # type: ignore[union-attr]
-        raise Http404("No such person")
-    return person
 
 
 @staff_view(ALL_STAFF)
@@ -37,7 +25,7 @@ def my_declarations(request: HttpRequest) -> HttpResponse:
 @staff_view(ALL_STAFF)
 @require_http_methods(["GET", "POST"])
 def declarations(request: HttpRequest, public_id) -> HttpResponse:
-    person = _person_for(request, public_id)
+    person = get_person_for(request.user, public_id, write=request.method == "POST")
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +44,7 @@ def declarations(request: HttpRequest, public_id) -> HttpResponse:
 @staff_view(ALL_STAFF)
 @require_POST
 def end_declaration(request: HttpRequest, public_id, association_id) -> HttpResponse:
-    person = _person_for(request, public_id)
-    association = get_object_or_404(DeclaredAssociation, public_id=association_id, person=person)
+    person = get_person_for(request.user, public_id, write=True)
+    association = get_association_for(request.user, person, association_id)
     do_end_association(actor=request.user, association=association)
     return redirect("people:declarations", public_id=person.public_id)

@@ -1,8 +1,10 @@
 """Separation of victim and subject: every state change, audited in its own transaction.
 
-`do_check_separation` is the hook the case workflow calls when an allegation is recorded (and this module calls
-again when a victim is recorded on a case later). Safeguarding tasks name the reporter, so only the overseer (and
-system actors) act on them; the force's management line never sees them.
+The case workflow asks for the check through `cases.hooks.check_separation` (cases sits below safeguarding and
+never imports it): `on_separation_needed` is connected there at start-up and runs `do_check_separation` for an
+allegation recorded with its subject, or `do_check_case_separation` once a mention is linked to the roster. This
+module checks again itself when a victim is recorded on a case later. Safeguarding tasks name the reporter, so
+only the overseer (and system actors) act on them; the force's management line never sees them.
 """
 
 from __future__ import annotations
@@ -11,19 +13,17 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from upstander.accounts.models import Role
+from upstander.accounts.permissions import CASE_WORKERS, FORCE_CASE_ROLES, TASK_HOLDERS, require_role
 from upstander.audit.log import actor_of, record
+from upstander.cases.access import can_see
 from upstander.cases.choices import FIRM_LINKS
+from upstander.lib import clock
 from upstander.people.actions import do_transfer_person
 from upstander.people.models import Person, Team
 from upstander.safeguarding import separation
 from upstander.safeguarding.models import PartyRole, Plan, ProtectedParty, SafeguardingTask
 
-TASK_HOLDERS = {"system", Role.OVERSEER}
-# Who may ask for the check and record parties: the case's own workers (through the workflow) and the overseer.
-CASE_WORKERS = {"system", Role.OVERSEER, Role.HANDLER, Role.SUPERVISOR}
 SUBJECT_PLANS = {Plan.MOVE_SUBJECT, Plan.RESTRICT_SUBJECT, Plan.SUSPEND_SUBJECT}
 
 
@@ -31,20 +31,10 @@ class SeparationRefused(PermissionDenied):
     """A step the separation rules do not allow (moving the victim without consent, resolving while together)."""
 
 
-def _require(actor, roles: set[str], doing: str) -> str:
-    who = actor_of(actor)
-    if who.role not in roles:
-        raise PermissionDenied(f"{who.label} may not {doing}")
-    return who.label
-
-
 def _require_case_worker(actor, case, doing: str) -> str:
-    who = _require(actor, CASE_WORKERS, doing)
-    if actor_of(actor).role in (Role.HANDLER, Role.SUPERVISOR):
-        from upstander.cases.access import visible_cases
-
-        if not visible_cases(actor).filter(pk=case.pk).exists():
-            raise PermissionDenied(f"{who} may not {doing} on this case")
+    who = require_role(actor, CASE_WORKERS, doing).label
+    if actor_of(actor).role in FORCE_CASE_ROLES and not can_see(actor, case):
+        raise PermissionDenied(f"{who} may not {doing} on this case")
     return who
 
 
@@ -76,7 +66,7 @@ def do_check_separation(*, actor, allegation) -> list[SafeguardingTask]:
             task = SafeguardingTask.objects.create(
                 case=case, allegation=allegation, person=person, person_role=role, subject=subject, shared=factors,
                 risk=assessment.risk, assessment=assessment.as_dict(), plan=assessment.plan,
-                opened_on=timezone.localdate(), opened_by=who)
+                opened_on=clock.today(), opened_by=who)
             # The reason names neither person: the audit log outlives the task's access rules.
             record(actor, "safeguarding.task.open", task,
                    reason=f"{case.code}: shares {', '.join(factors)}; risk {task.risk}; plan {task.plan}")
@@ -94,6 +84,13 @@ def do_check_case_separation(*, actor, case) -> list[SafeguardingTask]:
     return tasks
 
 
+def on_separation_needed(sender, *, actor, case, allegation=None, **kwargs) -> list[SafeguardingTask]:
+    """Receiver of cases.hooks.separation_needed (connected in SafeguardingConfig.ready)."""
+    if allegation is None:
+        return do_check_case_separation(actor=actor, case=case)
+    return do_check_separation(actor=actor, allegation=allegation)
+
+
 def do_record_party(*, actor, case, person: Person, role: str, since: date | None = None) -> ProtectedParty:
     """Record a victim (when someone else reported) or a witness who supported the report. A victim recorded after
     the allegations is checked for separation at once; both are watched for retaliation from `since`."""
@@ -102,7 +99,7 @@ def do_record_party(*, actor, case, person: Person, role: str, since: date | Non
     with transaction.atomic():
         party, created = ProtectedParty.objects.get_or_create(
             case=case, person=person, role=role,
-            defaults={"since": since or timezone.localdate(), "recorded_by": who})
+            defaults={"since": since or clock.today(), "recorded_by": who})
         if created:
             record(actor, "safeguarding.party.record", party, reason=f"{case.code}: {role}")
             if role == PartyRole.VICTIM:
@@ -115,10 +112,10 @@ def do_record_party(*, actor, case, person: Person, role: str, since: date | Non
 
 def do_record_consent(*, actor, task: SafeguardingTask, consents: bool, note: str = "") -> SafeguardingTask:
     """The victim's own answer to whether they agree to be moved, as they gave it (recorded by the overseer)."""
-    who = _require(actor, TASK_HOLDERS, "record a victim's consent")
+    who = require_role(actor, TASK_HOLDERS, "record a victim's consent").label
     with transaction.atomic():
         task.victim_consents_to_move = consents
-        task.consent_recorded_on = timezone.localdate()
+        task.consent_recorded_on = clock.today()
         task.consent_recorded_by = who
         task.save(update_fields=["victim_consents_to_move", "consent_recorded_on", "consent_recorded_by"])
         record(actor, "safeguarding.consent", task, reason=("consents" if consents else "does not consent")
@@ -133,7 +130,7 @@ def _require_consent(task: SafeguardingTask) -> None:
 
 
 def do_set_plan(*, actor, task: SafeguardingTask, plan: str, reasons: str) -> SafeguardingTask:
-    _require(actor, TASK_HOLDERS, "change a separation plan")
+    require_role(actor, TASK_HOLDERS, "change a separation plan")
     plan = Plan(plan)
     if not reasons.strip():
         raise ValidationError("say why the plan changes")
@@ -149,7 +146,7 @@ def do_set_plan(*, actor, task: SafeguardingTask, plan: str, reasons: str) -> Sa
 def do_carry_out_move(*, actor, task: SafeguardingTask, to_team: Team, on: date | None = None,
                       line_manager: Person | None = None) -> SafeguardingTask:
     """Move the person the plan says (the subject, or the victim with their consent) to another team."""
-    _require(actor, TASK_HOLDERS, "carry out a separation move")
+    require_role(actor, TASK_HOLDERS, "carry out a separation move")
     if task.plan == Plan.MOVE_VICTIM:
         _require_consent(task)
         mover, other, requested = task.person, task.subject, True
@@ -160,7 +157,7 @@ def do_carry_out_move(*, actor, task: SafeguardingTask, to_team: Team, on: date 
     if other.team_id == to_team.pk:
         raise SeparationRefused("Refused: that is the other person's team.")
     with transaction.atomic():
-        do_transfer_person(actor=actor, person=mover, to_team=to_team, on=on or timezone.localdate(),
+        do_transfer_person(actor=actor, person=mover, to_team=to_team, on=on or clock.today(),
                            reason=f"separation ({task.case.code})", requested=requested, line_manager=line_manager)
         record(actor, "safeguarding.move", task, reason=f"{'victim' if requested else 'subject'} moved")
     return task
@@ -170,7 +167,7 @@ def do_resolve_task(*, actor, task: SafeguardingTask, resolution: str,
                     together_by_choice: bool = False) -> SafeguardingTask:
     """Close the task. While the roster still shows them together it closes only as the victim's own choice,
     with the reasons written down — and then still counts among those working alongside by choice."""
-    who = _require(actor, TASK_HOLDERS, "resolve a safeguarding task")
+    who = require_role(actor, TASK_HOLDERS, "resolve a safeguarding task").label
     if not resolution.strip():
         raise ValidationError("say how the task was resolved")
     still = separation.shared_factors(task.person, task.subject)
@@ -178,7 +175,7 @@ def do_resolve_task(*, actor, task: SafeguardingTask, resolution: str,
         raise SeparationRefused("Refused: they still share " + ", ".join(separation.FACTOR_LABELS[f] for f in still)
                                 + ". Carry out the plan first, or record that the victim chooses to stay.")
     with transaction.atomic():
-        task.resolved_on, task.resolved_by = timezone.localdate(), who
+        task.resolved_on, task.resolved_by = clock.today(), who
         task.resolution, task.together_by_choice = resolution.strip(), bool(still) and together_by_choice
         task.save(update_fields=["resolved_on", "resolved_by", "resolution", "together_by_choice"])
         record(actor, "safeguarding.task.resolve", task,

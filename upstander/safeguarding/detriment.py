@@ -18,8 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from upstander.cases.choices import ReporterType
+from upstander.cases.models import Allegation
 from upstander.lib import policy
 from upstander.people.choices import HREventKind, HROutcome
+from upstander.people.models import HREvent, Person, Unit, UnitHistory
 
 SPAN = 1 << 22  # larger than any day ordinal (date.max is 3,652,059)
 
@@ -125,8 +128,6 @@ class Force:
 
 
 def load_force() -> Force:
-    from upstander.people.models import HREvent, Person, Unit, UnitHistory
-
     conf = settings()["detriment"]
     wanted = set(conf["kinds"])
     rows = list(Person.objects.order_by("pk").values_list("pk", "kind", "rank", "joined_on", "left_on", "unit_id"))
@@ -188,9 +189,6 @@ def load_force() -> Force:
 
 def internal_allegations() -> list[tuple[int, date, str]]:
     """(subject id, day the case opened, case code) for allegations on cases a member of staff reported."""
-    from upstander.cases.choices import ReporterType
-    from upstander.cases.models import Allegation
-
     rows = (Allegation.objects.filter(subject__isnull=False, case__reports__reporter_type=ReporterType.STAFF)
             .values_list("subject_id", "case__opened_on", "case__code").distinct())
     return sorted(set(rows))

@@ -87,7 +87,7 @@ class RetaliationAlert(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # An anonymous reporter without a roster link can still report retaliation: the alert then hangs on the report.
-    report = models.ForeignKey("cases.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=8, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     opened_on = models.DateField()
     opened_by = models.CharField(max_length=150)
@@ -119,7 +119,7 @@ class RetaliationClaim(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     alert = models.ForeignKey(RetaliationAlert, on_delete=models.CASCADE, related_name="claims")
-    report = models.ForeignKey("cases.Report", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
     text_ct = models.BinaryField(null=True)
     kinds = models.JSONField(default=list)  # what the reporter says happened, as detriment kinds, if they chose any
     received_on = models.DateField()

@@ -28,7 +28,9 @@ import numpy as np
 from scipy.stats import poisson
 
 from upstander.cases.choices import FIRM_LINKS
+from upstander.cases.models import Allegation, ReporterLink, SubjectMention
 from upstander.safeguarding.detriment import LABELS, Force, load_force, settings
+from upstander.safeguarding.models import PartyRole, ProtectedParty
 
 YEAR = 365.25
 
@@ -43,9 +45,6 @@ class SpokeUp:
 
 def spoke_up() -> dict[int, SpokeUp]:
     """Everyone being watched: staff reporters with a roster link, and witnesses who supported a report."""
-    from upstander.cases.models import Allegation, ReporterLink, SubjectMention
-    from upstander.safeguarding.models import PartyRole, ProtectedParty
-
     people: dict[int, SpokeUp] = {}
     case_subjects: dict[int, set[int]] = defaultdict(set)
     for case_id, subject_id in Allegation.objects.filter(subject__isnull=False).values_list("case_id", "subject_id"):
@@ -78,8 +77,6 @@ def spoke_up() -> dict[int, SpokeUp]:
 def counter_allegations(watched: dict[int, SpokeUp], within_days: int) -> dict[int, list[dict[str, str]]]:
     """Allegations against a watched person, on cases opened within `within_days` after they spoke up, reported
     (by linked staff) by someone they had reported."""
-    from upstander.cases.models import Allegation, ReporterLink
-
     against = list(Allegation.objects.filter(subject_id__in=list(watched)).values_list(
         "subject_id", "case_id", "case__opened_on", "case__code").distinct())
     accusers: dict[int, set[int]] = defaultdict(set)

@@ -1,7 +1,7 @@
 """Retaliation alerts: raised by monitoring (monitoring.py) or by the reporter, seen by the overseer only.
 
 Hooks for other parts of the system:
-- `run_retaliation_monitoring(actor=…)` — idempotent; `upstander people retaliation-scan` runs it, and so can tick.
+- `run_retaliation_monitoring(actor=…)` — idempotent; `upstander safeguarding retaliation-scan` runs it, and so can tick.
 - `do_report_retaliation(actor=Actor.reporter(), report=…, text_ct=…)` — the reporter's portal; joins the person's
   open alert (or the report's, for an anonymous reporter with no roster link).
 """
@@ -13,25 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from upstander.accounts.models import Role
-from upstander.audit.log import REPORTER_ROLE, actor_of, record
+from upstander.accounts.permissions import ALERT_CLOSERS, CLAIM_RECORDERS, MONITORS, require_role
+from upstander.audit.log import record
+from upstander.cases.models import ReporterLink
+from upstander.lib import clock
+from upstander.people.models import Unit
 from upstander.safeguarding.detriment import LABELS
 from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, RetaliationClaim
 from upstander.safeguarding.monitoring import Evaluation, Result, evaluate
-
-MONITORS = {"system", Role.OVERSEER}
-CLAIM_RECORDERS = {REPORTER_ROLE, "system", Role.OVERSEER, Role.HANDLER, Role.SUPERVISOR}
-
-
-def _require(actor, roles: set[str], doing: str) -> str:
-    who = actor_of(actor)
-    if who.role not in roles:
-        raise PermissionDenied(f"{who.label} may not {doing}")
-    return who.label
 
 
 def _fingerprint(evidence: dict[str, Any]) -> set[str]:
@@ -66,8 +58,8 @@ def run_retaliation_monitoring(*, actor, as_of: date | None = None, conf: dict[s
     """Evaluate everyone who spoke up and open or update alerts. Running it again on the same data changes nothing:
     an open alert is updated only when its detriments change, and a closed alert is not reopened for the same
     evidence."""
-    who = _require(actor, MONITORS, "run retaliation monitoring")
-    as_of = as_of or timezone.localdate()
+    who = require_role(actor, MONITORS, "run retaliation monitoring").label
+    as_of = as_of or clock.today()
     result = result or evaluate(as_of, conf=conf)
     summary = MonitoringSummary(as_of, evaluated=len(result.evaluations), too_few_peers=len(result.too_few_peers))
     summary.monitored = len(result.evaluations) + len(result.too_few_peers) + len(result.not_yet_exposed)
@@ -130,13 +122,11 @@ def do_report_retaliation(*, actor, report, text_ct: bytes | None = None, kinds:
     """The reporter says they are suffering retaliation. Joins the open alert of the person (their roster link) or,
     for a reporter with no link, of the report; opens one otherwise. `text_ct` is the account, already encrypted
     under the report's data key by the caller. Only the day is kept."""
-    from upstander.cases.models import ReporterLink
-
-    who = _require(actor, CLAIM_RECORDERS, "report retaliation")
+    who = require_role(actor, CLAIM_RECORDERS, "report retaliation").label
     unknown = sorted(set(kinds) - set(LABELS))
     if unknown:
         raise ValidationError(f"unknown kinds of detriment: {', '.join(unknown)}")
-    today = timezone.localdate()
+    today = clock.today()
     link = ReporterLink.objects.filter(report=report).first()
     with transaction.atomic():
         if link is not None:
@@ -160,12 +150,12 @@ def do_report_retaliation(*, actor, report, text_ct: bytes | None = None, kinds:
 
 
 def do_close_alert(*, actor, alert: RetaliationAlert, note: str) -> RetaliationAlert:
-    who = _require(actor, {Role.OVERSEER, "system"}, "close a retaliation alert")
+    who = require_role(actor, ALERT_CLOSERS, "close a retaliation alert").label
     if not note.strip():
         raise ValidationError("say what was done about it")
     with transaction.atomic():
         if alert.status == AlertStatus.OPEN:
-            alert.status, alert.closed_on, alert.closed_by = AlertStatus.CLOSED, timezone.localdate(), who
+            alert.status, alert.closed_on, alert.closed_by = AlertStatus.CLOSED, clock.today(), who
             alert.closing_note = note.strip()
             alert.save(update_fields=["status", "closed_on", "closed_by", "closing_note"])
             record(actor, "safeguarding.alert.close", alert, reason=note.strip())
@@ -203,8 +193,6 @@ class UnitRate:
 def detriment_rates_by_unit(result: Result) -> list[UnitRate]:
     """Detriments per person-year after speaking up, against their matched peers' over the same windows, by the
     unit they were in when they spoke up; the force as a whole first."""
-    from upstander.people.models import Unit
-
     names = dict(Unit.objects.values_list("pk", "name"))
     by_unit: dict[int, list[Evaluation]] = defaultdict(list)
     for e in result.evaluations:

@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
-from upstander.lib import policy
+from upstander.cases.models import ReporterLink
+from upstander.lib import clock, policy
 from upstander.people.models import Person
-from upstander.safeguarding.models import Risk, SafeguardingTask
+from upstander.safeguarding.models import PartyRole, ProtectedParty, Risk, SafeguardingTask
 
 FACTOR_LABELS = {
     "subject_manages": "the subject is in their chain of command",
@@ -51,7 +51,7 @@ def _location_id(p: Person) -> int | None:
 
 
 def serving(p: Person, on: date | None = None) -> bool:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return p.left_on is None or p.left_on > on
 
 
@@ -107,14 +107,11 @@ def due_on(task: SafeguardingTask) -> date:
 
 
 def is_overdue(task: SafeguardingTask, today: date | None = None) -> bool:
-    return task.resolved_on is None and due_on(task) < (today or timezone.localdate())
+    return task.resolved_on is None and due_on(task) < (today or clock.today())
 
 
 def protected_people(case) -> list[tuple[Person, str]]:
     """(person, role) for each staff reporter of the case and each victim recorded on it."""
-    from upstander.cases.models import ReporterLink
-    from upstander.safeguarding.models import PartyRole, ProtectedParty
-
     found: dict[int, tuple[Person, str]] = {}
     for link in ReporterLink.objects.filter(report__case=case).select_related("person", "report"):
         role = "victim" if link.report.reporter_role == "victim" else "reporter"

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from upstander.accounts.models import Role
-from upstander.accounts.permissions import staff_view
+from upstander.accounts.permissions import OVERSEER_ONLY, staff_view
 from upstander.lib.policy import category_label
 from upstander.safeguarding import actions, separation
+from upstander.safeguarding.access import (
+    get_alert_for,
+    get_task_for,
+    latest_monitoring_run_for,
+    open_alerts_for,
+    open_tasks_for,
+)
 from upstander.safeguarding.forms import CloseAlertForm, ConsentForm, MoveForm, PlanForm, ResolveForm
-from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, SafeguardingTask
+from upstander.safeguarding.models import SafeguardingTask
 from upstander.safeguarding.retaliation import do_close_alert
-
-OVERSEER = (Role.OVERSEER,)
-TASK_RELATED = ("case", "allegation", "person__team", "person__unit", "subject__team", "subject__unit")
 
 
 def _task_row(task: SafeguardingTask, factors: list[str] | None = None) -> dict:
@@ -27,27 +30,25 @@ def _task_row(task: SafeguardingTask, factors: list[str] | None = None) -> dict:
             "factors": [separation.FACTOR_LABELS.get(f, f) for f in (factors if factors is not None else task.shared)]}
 
 
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 def dashboard(request: HttpRequest) -> HttpResponse:
     together = separation.victims_alongside_subject()
     together_ids = {t.task.pk for t in together}
-    open_tasks = SafeguardingTask.objects.filter(resolved_on__isnull=True).select_related(*TASK_RELATED)
-    alerts = (RetaliationAlert.objects.filter(status=AlertStatus.OPEN).select_related("person__unit")
-              .order_by("opened_on", "pk"))
+    open_tasks = open_tasks_for(request.user)
     return render(request, "safeguarding/dashboard.html", {
         "together_count": len(together),
         "chosen_count": len(separation.victims_alongside_subject(include_chosen=True)) - len(together),
         "together": [_task_row(t.task, t.factors) for t in together],
         "other_open": [_task_row(t) for t in open_tasks.order_by("opened_on", "pk") if t.pk not in together_ids],
-        "alerts": alerts,
+        "alerts": open_alerts_for(request.user),
     })
 
 
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 def rates(request: HttpRequest) -> HttpResponse:
-    """The latest monitoring run's aggregate (`upstander people retaliation-scan` writes it): recomputing the whole
+    """The latest monitoring run's aggregate (`upstander safeguarding retaliation-scan` writes it): recomputing the whole
     force on every page view would be too slow for a large force."""
-    return render(request, "safeguarding/rates.html", {"run": MonitoringRun.objects.order_by("-as_of").first()})
+    return render(request, "safeguarding/rates.html", {"run": latest_monitoring_run_for(request.user)})
 
 
 def _apply(request: HttpRequest, task: SafeguardingTask, form, do) -> str | None:
@@ -61,10 +62,10 @@ def _apply(request: HttpRequest, task: SafeguardingTask, form, do) -> str | None
     return None
 
 
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, public_id) -> HttpResponse:
-    task = get_object_or_404(SafeguardingTask.objects.select_related(*TASK_RELATED), public_id=public_id)
+    task = get_task_for(request.user, public_id, write=request.method == "POST")
     user = request.user
     steps = {
         "consent": (ConsentForm, lambda d: actions.do_record_consent(actor=user, task=task, consents=d["consents"],
@@ -90,18 +91,18 @@ def task_detail(request: HttpRequest, public_id) -> HttpResponse:
         "resolve_form": ResolveForm()}, status=400 if error else 200)
 
 
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_http_methods(["GET"])
 def alert_detail(request: HttpRequest, public_id) -> HttpResponse:
-    alert = get_object_or_404(RetaliationAlert.objects.select_related("person__unit", "report"), public_id=public_id)
+    alert = get_alert_for(request.user, public_id)
     return render(request, "safeguarding/alert.html", {"alert": alert, "claims": alert.claims.order_by("received_on"),
                                                        "form": CloseAlertForm()})
 
 
-@staff_view(OVERSEER)
+@staff_view(OVERSEER_ONLY)
 @require_POST
 def close_alert(request: HttpRequest, public_id) -> HttpResponse:
-    alert = get_object_or_404(RetaliationAlert, public_id=public_id)
+    alert = get_alert_for(request.user, public_id, write=True)
     form = CloseAlertForm(request.POST)
     if form.is_valid():
         do_close_alert(actor=request.user, alert=alert, note=form.cleaned_data["note"])

@@ -19,10 +19,10 @@ from django.db import transaction
 from upstander.audit.log import Actor, record
 from upstander.cases import actions
 from upstander.cases.choices import ReporterType, ReportingMode, Route
-from upstander.intake import sealing
-from upstander.intake.reports import Identity, ReportInput, Subject, create_report
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
+from upstander.reports import sealing
+from upstander.reports.creation import Identity, ReportInput, Subject, create_report
 from upstander.testing.personas import create_cast
 
 UNITS = [
@@ -83,7 +83,7 @@ class NewReport:
 
 @pytest.fixture
 def make_report(cast):
-    """Submit a report the way the reporter side does (intake.reports.create_report, audited as the reporter)."""
+    """Submit a report the way the reporter side does (reports.creation.create_report, audited as the reporter)."""
 
     def make(narrative: str = "My sergeant shouts at me in front of the team every shift.", *,
              categories: tuple[str, ...] = ("bullying",), subjects=(("Derek Dyer", "1004", "North Borough"),),

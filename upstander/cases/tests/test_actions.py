@@ -71,7 +71,7 @@ def test_a_named_report_goes_from_receipt_to_a_closed_review_and_every_step_has_
     actions.do_start_proceedings(actor=decider, case=case, kind="misconduct_meeting")
     actions.do_record_outcome(actor=decider, allegation=allegation, outcome="written_warning", finding="substantiated")
     actions.do_send_outcome(actor=handler_a, case=case)
-    with pytest.raises(Refused, match="may still apply for a review"):
+    with pytest.raises(Refused, match="“Reporter may apply for a review” runs until"):
         actions.do_close(actor=handler_a, case=case, reasons="All done and dusted.")
     actions.do_open_review(actor=handler_a, case=case)
     actions.do_decide_review(actor=supervisor, case=case, upheld=False, reasons="The outcome was reasonable.")

@@ -9,28 +9,14 @@ import pytest
 
 from upstander.cases import workflow
 from upstander.cases.models import Case
+from upstander.testing.browser import submit_report
 from upstander.testing.fixtures import current_code
 
 
 def _submit_named_report(page, base: str) -> str:
-    page.goto(f"{base}/report/")
-    page.get_by_role("link", name="Start a report").click()
-    page.locator("input[name=mode][value=named]").check()
-    page.get_by_label("No, I am a member of the public").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Your name").fill("Sam Public")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("What happened").fill("PC Dyer pushed me against the counter and swore at me when I asked "
-                                            "for a crime reference number.")
-    page.get_by_label("Date it happened").fill("2024-05-01")
-    page.get_by_label("Name").first.fill("PC Derek Dyer")
-    page.get_by_label("Warrant or staff number").first.fill("1004")
-    page.get_by_label("Bullying or harassment").check()
-    page.get_by_label("It happened to me").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()  # no files
-    page.get_by_role("button", name="Submit report").click()
-    return page.locator("#receipt").inner_text().strip()
+    return submit_report(page, base, mode="named", name="Sam Public", narrative=(
+        "PC Dyer pushed me against the counter and swore at me when I asked for a crime reference number."),
+        subject=("PC Derek Dyer", "1004", ""), category="Bullying or harassment", part="It happened to me")
 
 
 def _timeline(context, base: str, receipt: str) -> str:
@@ -103,7 +89,7 @@ def test_a_named_report_goes_from_submission_to_outcome_and_review_and_the_repor
     ask.close()
 
     staff.reload()
-    _step(staff, "review", "Move to “Complainant review”")
+    _step(staff, "open-review", "Move to “Complainant review”")
     assert workflow.reporter_text("review") in _timeline(reporter, base, receipt)
     case.refresh_from_db()
     assert case.state == "review"

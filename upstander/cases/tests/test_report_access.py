@@ -4,13 +4,17 @@ released, facilitators limited to their own disclosures, every report URL refuse
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from upstander.accounts.models import Organisation
+from upstander.audit.models import AuditEvent
 from upstander.cases.report_access import get_report_for, visible_reports
 from upstander.cases.triage import do_release_report
-from upstander.intake import sealing
-from upstander.intake.tests.conftest import Answers, Journey, report_for
+from upstander.lib import crypto
+from upstander.reports import sealing
+from upstander.reports.models import SealedKey
+from upstander.testing.journeys import Answers, Journey, report_for
 
 PERSONAS = ("handler_a", "handler_b", "supervisor", "facilitator", "custodian", "overseer", "analyst", "admin")
 
@@ -72,3 +76,20 @@ def test_an_unknown_or_malformed_report_id_is_not_found(cast, staff_client):
     client = staff_client("overseer")
     assert client.get("/cases/reports/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert client.get("/cases/reports/not-a-uuid/").status_code == 404
+
+
+def test_releasing_to_a_force_key_swapped_in_the_database_is_refused(independent_report, cast):
+    """The attack: replace the force's public_key row with the attacker's key, then wait for the overseer to release
+    an independent-route report, hoping its data key is sealed to the attacker. The release is refused (nothing of it
+    is stored) and the overseer is alerted."""
+    attacker = crypto.new_keypair()
+    Organisation.objects.filter(kind="force").update(public_key=attacker.public)
+    overseer_org = Organisation.objects.get(kind="overseer")
+    data_key = sealing.data_key_for_org(independent_report, overseer_org, cast.org_keys["overseer"])
+    with pytest.raises(PermissionDenied, match="nothing was stored"):
+        do_release_report(actor=cast.users["overseer"], report=independent_report, reasons="The force may act on it.",
+                          data_key=data_key)
+    independent_report.refresh_from_db()
+    assert independent_report.released_on is None
+    assert not SealedKey.objects.filter(organisation__kind="force").exists()
+    assert AuditEvent.objects.filter(action="keys.pin_mismatch").exists()

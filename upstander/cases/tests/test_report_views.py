@@ -11,9 +11,9 @@ from django.test import Client
 from upstander.audit.models import AuditEvent
 from upstander.cases.models import Message, Report
 from upstander.cases.triage import do_open_case
-from upstander.intake.models import ListeningCircleDisclosure
-from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in, report_for
 from upstander.lib import crypto
+from upstander.reports.models import ListeningCircleDisclosure
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in, report_for
 
 
 def _submit(**answers):

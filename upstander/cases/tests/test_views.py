@@ -9,9 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from upstander.audit.log import Actor
+from upstander.audit.models import AuditEvent
 from upstander.cases import actions, clocks
 from upstander.cases.escalations import run_tick
 from upstander.cases.models import Case, Flag, Statement
+from upstander.cases.tests.pickers import without_staff_pickers
 from upstander.testing.fixtures import current_code
 
 RAPE_AS_BULLYING = ("My sergeant has been picking on me for months. After the leaving do he followed me to my car, "
@@ -48,7 +50,7 @@ def test_the_case_page_refuses_an_analyst_and_shows_the_owner_everything_but_nar
     case = opened()
     assert staff_client("analyst").get(f"/cases/{case.code}/").status_code == 403
     page = staff_client("handler_a").get(f"/cases/{case.code}/").content.decode()
-    for heading in ("Clocks", "Allegations", "The subject's history", "Timeline", "Next steps"):
+    for heading in ("Deadlines", "What to do next", "Allegations", "The subject's history", "Timeline"):
         assert heading in page
     assert "Acknowledge receipt to the reporter" in page and "shouts at me" not in page
 
@@ -81,7 +83,8 @@ def test_a_refused_action_shows_the_reason(opened, staff_client):
     client = staff_client("handler_a")
     response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "close"}), {"reasons": ""})
     assert response.status_code == 400
-    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "investigate"}), {"reasons": ""})
+    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "start-investigation"}),
+                           {"reasons": ""})
     assert response.status_code == 403 and "cannot start the investigation" in response.content.decode()
 
 
@@ -136,6 +139,8 @@ def test_the_account_is_recorded_and_read_back_by_the_people_on_the_case_only(op
     page = client.get(f"/cases/{case.code}/statement")
     assert "He shouted at me in the canteen" in page.content.decode()
     assert "asked for an account 1 time" in page.content.decode()
+    assert list(AuditEvent.objects.filter(action="case.statement_read").values_list("actor", "object_id")) == [
+        ("user:handler_a", str(case.public_id))]  # who read her account is on the record
     assert staff_client("handler_b").get(f"/cases/{case.code}/statement").status_code == 404
     assert staff_client("analyst").get(f"/cases/{case.code}/statement").status_code == 403
 
@@ -156,14 +161,20 @@ def test_the_roster_search_finds_people_by_name_number_or_unit_and_links_a_menti
     assert staff_client("analyst").get(f"/cases/{case.code}/people", {"q": "Clarke"}).status_code == 403
 
 
-def test_an_assignment_refused_for_a_conflict_says_why_on_the_page(opened, staff_client, handler_a, roster, staff_user):
+def test_an_assignment_refused_for_a_conflict_says_so_on_the_page_and_only_the_overseer_sees_why(
+        opened, staff_client, handler_a, roster, staff_user):
     case = opened()
     actions.do_add_allegation(actor=handler_a, case=case, category="bullying", subject=roster["1004"])
-    staff_user("1003")
-    response = staff_client("handler_a").post(reverse("cases:act", kwargs={"code": case.code, "action": "assign"}),
-                                              {"role": "assessor", "username": "user1003"})
-    assert response.status_code == 403
-    assert "chain of command of the subject Derek Dyer" in response.content.decode()
+    sergeant = staff_user("1003")
+    client = staff_client("handler_a")
+    response = client.post(reverse("cases:act", kwargs={"code": case.code, "action": "assign"}),
+                           {"role": "assessor", "user": str(sergeant.public_id)})
+    page = without_staff_pickers(response.content.decode())  # the pickers list the unit's staff, Clarke among them
+    assert response.status_code == 403 and "a conflict-of-interest rule stops this assignment" in page
+    assert "chain of command" not in page and "Carol Clarke" not in page
+    assert "chain of command" not in client.get(f"/cases/{case.code}/").content.decode()
+    overseer_page = staff_client("overseer").get(f"/cases/{case.code}/").content.decode()
+    assert "assessor Carol Clarke (1003): they are in the chain of command of the subject Derek Dyer" in overseer_page
 
 
 def test_a_supervisor_marks_an_escalation_seen_and_a_handler_may_not(opened, staff_client):

@@ -49,7 +49,7 @@ def test_migrate_makes_an_empty_data_dir_ready_and_check_then_passes_with_clean_
 def test_serve_refuses_to_start_without_a_secret_key_database_and_keys(tmp_path):
     result = run(["serve"], tmp_path)
     assert result.returncode == 2
-    for needed in ("UPSTANDER_SECRET_KEY", "DATABASE_URL", "UPSTANDER_SIGNING_KEY_FILE"):
+    for needed in ("UPSTANDER_SECRET_KEY", "DATABASE_URL", "UPSTANDER_FORCE_SIGNING_KEY_FILE"):
         assert needed in result.stderr
 
 

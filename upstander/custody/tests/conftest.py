@@ -7,8 +7,8 @@ from django.db import transaction
 
 from upstander.audit.log import Actor, record
 from upstander.cases.choices import ReporterType, ReportingMode, Route
-from upstander.intake import sealing
-from upstander.intake.reports import Identity, ReportInput, Subject, create_report
+from upstander.reports import sealing
+from upstander.reports.creation import Identity, ReportInput, Subject, create_report
 
 REPORTER_NAME = "Erin Evans"
 NARRATIVE = "My sergeant shouts at me in front of the team every shift and calls me names."

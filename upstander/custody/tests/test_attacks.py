@@ -18,7 +18,8 @@ from upstander.accounts.actions import unwrap_member_key
 from upstander.audit.models import AuditEvent
 from upstander.cases.choices import ReportingMode, Route
 from upstander.custody.tests.world import NARRATIVE, REPORTER, World, build_world, submit_report
-from upstander.intake import files, storage
+from upstander.lib import storage
+from upstander.reports import files
 from upstander.testing.fixtures import current_code, login
 
 
@@ -304,7 +305,7 @@ def test_an_oversized_upload_is_refused_and_nothing_is_kept(cast, settings):
 def test_guessing_receipts_at_speed_is_stopped_by_the_global_budget(world, settings):
     """Attack: a script posts well-formed guessed receipts as fast as it can, to find someone's report (and make the
     server burn Argon2id). After the window's budget, every further guess is refused, a right one included."""
-    from upstander.intake import receipts
+    from upstander.reports import receipts
 
     settings.INTAKE_RECEIPT_ATTEMPTS_PER_WINDOW = 5
     report = submit_report(world.cast, with_receipt=True)
@@ -347,7 +348,7 @@ def test_a_used_totp_code_cannot_be_replayed(cast):
 
 def test_the_independent_route_is_sealed_to_the_overseer_alone(world):
     """Attack: a force member with database access and the force key tries to decrypt an independent-route report."""
-    from upstander.intake import sealing
+    from upstander.reports import sealing
 
     report = world.independent_report
     assert report.route == Route.INDEPENDENT

@@ -38,15 +38,29 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
     "accounts/login": (EVERYONE, lambda w: "/accounts/login"),
     "accounts/logout": (EVERYONE, lambda w: "/accounts/logout"),
+    # The front door (the reporter side or the sign-in; a signed-in member goes to their page for today).
+    "": (EVERYONE, lambda w: "/"),
+    "today/": (ALL_STAFF, lambda w: "/today/"),
+    # Only in the middle of a first sign-in (a temporary password just proved): everyone else goes to the login.
+    "accounts/enrol": (NOBODY, lambda w: "/accounts/enrol"),
+    # The administrator's staff accounts page.
+    "accounts/staff/": (frozenset({"admin"}), lambda w: "/accounts/staff/"),
+    "accounts/staff/<uuid:public_id>/role": (frozenset({"admin"}),
+                                             lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/role"),
+    "accounts/staff/<uuid:public_id>/disable": (frozenset({"admin"}),
+                                                lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/disable"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
     # The operator's monitoring system, with its bearer token: no persona (404 without a token, 401 without it).
     "metrics": (NOBODY, lambda w: "/metrics"),
     "report/": (EVERYONE, lambda w: "/report/"),
-    "report/^new/(?P<page>how|about-you|what)$": (EVERYONE, lambda w: "/report/new/how"),
+    "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": (
+        EVERYONE, lambda w: "/report/new/how"),
+    "report/exit": (EVERYONE, lambda w: "/report/exit"),
     "report/leave": (EVERYONE, lambda w: "/report/leave"),
     "report/new/": (EVERYONE, lambda w: "/report/new/"),
     "report/new/check": (EVERYONE, lambda w: "/report/new/check"),
     "report/new/files": (EVERYONE, lambda w: "/report/new/files"),
+    "report/new/resume": (EVERYONE, lambda w: "/report/new/resume"),
     "report/return": (EVERYONE, lambda w: "/report/return"),
     "report/status": (EVERYONE, lambda w: "/report/status"),
     "report/status/information": (EVERYONE, lambda w: "/report/status/information"),
@@ -55,6 +69,10 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "report/status/review": (EVERYONE, lambda w: "/report/status/review"),
     # The overseer's audit search.
     "audit/": (frozenset({"overseer"}), lambda w: "/audit/"),
+    "audit/witness": (frozenset({"overseer"}), lambda w: "/audit/witness"),
+    # The overseer's witness: a bearer token of scope audit_witness, never a session.
+    "audit/api/since": (NOBODY, lambda w: "/audit/api/since"),
+    "audit/api/witness": (NOBODY, lambda w: "/audit/api/witness"),
     # Aggregates only: the analyst and the overseer.
     "insight/": (frozenset({"analyst", "overseer"}), lambda w: "/insight/"),
     # Cases: the queue and inbox for the case roles; one case for its owner, its unit's supervisor and the overseer.

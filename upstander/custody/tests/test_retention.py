@@ -19,9 +19,11 @@ from upstander.custody.retention import (
     do_set_legal_hold,
     purge_due,
 )
-from upstander.intake import files, storage
-from upstander.intake.actions import do_add_reporter_message
-from upstander.intake.reports import attach, stage_file
+from upstander.lib import storage
+from upstander.reports import files
+from upstander.reports.attachments import attach, stage_file
+from upstander.reports.choices import MessageDirection
+from upstander.reports.messages import add_message
 
 TICK = Actor.system("tick")
 
@@ -30,9 +32,8 @@ TICK = Actor.system("tick")
 def closed_case(cast, submit, open_case):
     """A bullying case (10 years' retention) with a message and an attached file, closed today."""
     report = submit(place="the custody suite")
-    do_add_reporter_message(actor=Actor.reporter(), report=report, data_key=report.data_key,
-                            body="He did it again today.")
     with transaction.atomic():
+        add_message(report, report.data_key, direction=MessageDirection.FROM_REPORTER, body="He did it again today.")
         staged = stage_file(files.check("notes.txt", b"what he said, written down the same day"))
         attach(report, report.data_key, [staged])
     storage.promote(staged.original_blob)
@@ -64,7 +65,7 @@ def test_a_closed_case_past_retention_loses_its_content_and_keeps_its_statistics
     assert not SealedKey.objects.filter(report=report).exists()
     assert not ReporterLink.objects.filter(report=report).exists()
     assert all(bytes(m.body_ct) == b"" for m in Message.objects.filter(report=report))
-    assert not apps.get_model("intake.Attachment").objects.filter(report=report).exists()
+    assert not apps.get_model("reports.Attachment").objects.filter(report=report).exists()
     for name in case.blobs:
         with pytest.raises(storage.StoreError):
             storage.locate(name)

@@ -15,8 +15,10 @@ from upstander.accounts.models import Role, User
 from upstander.audit.log import Actor, record
 from upstander.cases.choices import ReporterType, ReportingMode, Route
 from upstander.cases.models import Case, Report
-from upstander.intake import files, receipts, sealing, storage
-from upstander.intake.reports import Identity, ReportInput, Subject, attach, create_report, stage_file
+from upstander.lib import storage
+from upstander.reports import files, receipts, sealing
+from upstander.reports.attachments import attach, stage_file
+from upstander.reports.creation import Identity, ReportInput, Subject, create_report
 from upstander.testing.personas import Cast, create_cast
 
 UNITS = [("PSU", "Professional Standards", "PROF", "Professionalism", "true"),

@@ -18,6 +18,10 @@ Mapping decisions (also in meta.json `notes`):
 - people: every final profile is in the workforce; race and gender labels verbatim; rank = cleaned_rank;
   unit = current unit; left_date = resignation date (no reason recorded);
 - unit history becomes hr_events of kind "unit_assignment"; CPD witnesses become witnesses.
+
+The files are read strictly (reading.py: a broken row refuses the import naming its file and line), and the import
+writes the same data-quality summary as a mapped import: rows read and kept, what every finding, outcome and
+category became, how the dates read, and which rows join nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import polars as pl
 
 from upstander.insight import stages
 from upstander.insight.datasets import DatasetError, save
+from upstander.insight.importers import quality, reading
 from upstander.insight.schema import conform
 
 FILES = {
@@ -68,13 +73,15 @@ THEMES: list[tuple[str, str]] = [
 ]
 
 
-def _read(directory: Path, key: str) -> pl.DataFrame | None:
+def _read(directory: Path, key: str, files: list[dict[str, Any]]) -> pl.DataFrame | None:
     path = directory / FILES[key]
     if not path.is_file():
         if key in OPTIONAL:
             return None
         raise DatasetError(f"{path} is missing: is {directory} the chicago-cpdp-2019 folder?")
-    return pl.read_csv(path, infer_schema=False)
+    frame, info = reading.read_file(path)
+    files.append(info.as_dict())
+    return frame
 
 
 def norm_id(column: str) -> pl.Expr:
@@ -115,7 +122,7 @@ def _allegations(accused: pl.DataFrame, closed: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         (pl.col("complaint_id") + "|" + pl.col("person_id").fill_null("?")).alias("allegation_id"),
         _theme().alias("theme"),
-    ).join(closed, on="complaint_id", how="left")
+    ).join(closed, on="complaint_id", how="left", maintain_order="left")  # row for row with the file (quality)
 
 
 def _complaints(raw: pl.DataFrame, internal: pl.Series, allegations: pl.DataFrame,
@@ -179,9 +186,47 @@ def _stage_events(complaints: pl.DataFrame, investigators: pl.DataFrame | None) 
             .sort(["complaint_id", "date", "stage"]))
 
 
+# schema table: (the file it is read from, the columns whose values are listed with what they became)
+SUMMARISED = {"complaints": ("complaints", {}),
+              "allegations": ("accused", {"finding": "final_finding", "sanctioned": "final_outcome",
+                                          "theme": "complaint_category"}),
+              "people": ("profiles", {}), "complainants": ("complainants", {}), "witnesses": ("witnesses", {}),
+              "hr_events": ("unit_history", {})}
+DATES = {("complaints", "received_date"): "complaint_date", ("complaints", "closed_date"): "closed_date",
+         ("complaints", "incident_date"): "incident_date", ("people", "appointed_date"): "appointed_date",
+         ("people", "left_date"): "resignation_date"}
+
+
+def _quality(raw: dict[str, pl.DataFrame | None], tables: dict[str, pl.DataFrame],
+             files: list[dict[str, Any]]) -> dict[str, Any]:
+    report = quality.Quality()
+    for table, (key, listed) in SUMMARISED.items():
+        source = raw[key]
+        if source is None or table not in tables:
+            continue
+        part = report.table(table)
+        part.files = [f for f in files if f["file"] == FILES[key]]
+        part.rows_read, part.rows_kept = source.height, tables[table].height
+        part.duplicates_merged = source.height - tables[table].height if table != "hr_events" else 0
+        for column, file_column in listed.items():
+            raw_values = source[file_column].str.to_uppercase() if column == "sanctioned" else source[file_column]
+            part.values[column] = {"from": file_column,
+                                   **quality.listed(quality.value_rows(raw_values, tables[table][column]))}
+    for (table, column), file_column in DATES.items():
+        source = raw["complaints" if table == "complaints" else "profiles"]
+        assert source is not None
+        bad = source.filter(pl.col(file_column).is_not_null() & iso_date(file_column).is_null())
+        report.table(table).dates[column] = quality.date_report(
+            tables[table], column, f"{file_column!r} as %Y-%m-%d", bad.height, quality.shapes(bad[file_column]))
+    report.orphans = quality.orphans(tables)
+    report.warnings = quality.orphan_warnings(report.orphans)
+    return report.as_dict()
+
+
 def build(directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
     """Read the CPDP folder into the common schema's tables and meta (no writing)."""
-    raw = {key: _read(directory, key) for key in FILES}
+    files: list[dict[str, Any]] = []
+    raw = {key: _read(directory, key, files) for key in FILES}
     officer_filed = raw["officer_filed"]
     assert officer_filed is not None and raw["complaints"] is not None and raw["accused"] is not None
     internal = officer_filed.select(norm_id("cr_id")).to_series().drop_nulls()
@@ -224,6 +269,7 @@ def build(directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
             "Every officer with a final profile counts in the workforce; leaving reasons are not recorded.",
             "Complainants are not linked to staff records: complaints from department members are 'internal'.",
         ],
+        "quality": _quality(raw, tables, files),
     }
     return tables, meta
 
@@ -237,4 +283,4 @@ def import_cpdp(directory: Path, name: str) -> dict[str, Any]:
     tables, meta = build(directory)
     path = save(name, tables, meta)
     return {"dataset": name, "path": str(path), "rows": {k: v.height for k, v in tables.items()},
-            "seconds": round(time.perf_counter() - started, 2)}
+            "seconds": round(time.perf_counter() - started, 2), "quality": meta["quality"]}

@@ -1,149 +1,147 @@
 """Import any complaints dataset from CSV files through a TOML mapping (docs/import-formats.md), so a new source
 needs a mapping, not code.
 
-A mapping names, for each table of the common schema (schema.TABLES), the CSV file that feeds it, which of its
-columns becomes which schema column, value maps (e.g. "Upheld" → "substantiated", "Y" → true), date formats and
-constant columns. Anything not mapped is null, which the analyses report as missing, never as zero.
+A mapping names, for each table of the common schema (schema.TABLES), the files that feed it (names, globs, with or
+without a header), which of their columns becomes which schema column, value maps, date formats or date parts, id
+patterns, row filters and constants (mapping.py checks it all before a file is opened). The files are read strictly
+(reading.py), the columns mapped (columns.py), complaints and people merged by id, and the result stored whole or
+not at all. Every import writes a data-quality summary (quality.py); anything it cannot stand behind — a coded value
+that maps to nothing, a date that does not read, a broken row — refuses the import, naming all of them at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from upstander.insight import stages
-from upstander.insight.datasets import DatasetError, save
-from upstander.insight.importers.cpdp import as_of, norm_id
-from upstander.insight.schema import TABLES, conform
+from upstander.insight import precision, stages
+from upstander.insight.datasets import save
+from upstander.insight.errors import DatasetError
+from upstander.insight.importers import columns, quality, reading
+from upstander.insight.importers.mapping import (
+    MERGED_TABLES,
+    Mapping,
+    MappingError,
+    TableSpec,
+    check_mapping,
+    read_mapping,
+)
+from upstander.insight.schema import conform
 
-TABLE_KEYS = {"file", "delimiter", "columns", "values", "dates", "constants", "skip_rows_where_empty"}
-OTHER = "_other"  # value-map key: what every value not listed becomes (default: kept as it is)
-EMPTY = "_empty"  # value-map key: what an empty cell becomes (default: null)
-DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-
-
-class MappingError(DatasetError):
-    pass
-
-
-def read_mapping(path: Path) -> dict[str, Any]:
-    try:
-        mapping = tomllib.loads(Path(path).read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"cannot read mapping {path}: {exc}") from exc
-    check_mapping(mapping)
-    return mapping
+__all__ = ["MappingError", "build", "check_mapping", "import_csv", "read_mapping"]
 
 
-def check_mapping(mapping: dict[str, Any]) -> None:
-    """Refuse a mapping with unknown tables, keys or schema columns, naming the mistake."""
-    tables = mapping.get("tables")
-    if not isinstance(tables, dict) or not tables:
-        raise MappingError("the mapping has no [tables.NAME] sections")
-    for key in set(mapping) - {"dataset", "defaults", "tables"}:
-        raise MappingError(f"unknown top-level section [{key}]")
-    for table, spec in tables.items():
-        if table not in TABLES:
-            raise MappingError(f"[tables.{table}]: unknown table (known: {', '.join(TABLES)})")
-        for key in set(spec) - TABLE_KEYS:
-            raise MappingError(f"[tables.{table}]: unknown key {key!r}")
-        if "file" not in spec:
-            raise MappingError(f"[tables.{table}]: `file` is required")
-        for section in ("columns", "values", "dates", "constants"):
-            for column in spec.get(section, {}):
-                if column not in TABLES[table]:
-                    raise MappingError(f"[tables.{table}.{section}]: {column!r} is not a column of {table} "
-                                       f"(columns: {', '.join(TABLES[table])})")
-    if "complaints" not in tables:
-        raise MappingError("[tables.complaints] is required")
+def read_table(directory: Path, spec: TableSpec, report: quality.TableQuality) -> pl.DataFrame:
+    """Every file of the table, read strictly, as one frame of the file columns the mapping uses."""
+    needed = sorted(spec.file_columns()) or None  # None: a table of constants only keeps every column
+    frames = []
+    for path in reading.expand(directory, spec.files):
+        frame, info = reading.read_file(path, delimiter=spec.delimiter, quote=spec.quote, encoding=spec.encoding,
+                                        names=spec.names, keep=needed)
+        frames.append(frame)
+        report.files.append(info.as_dict())
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    report.rows_read = frame.height
+    return frame
 
 
-def _value_map(column: str, mapping: dict[str, Any], dtype: pl.DataType) -> pl.Expr:
-    listed = {str(k): v for k, v in mapping.items() if k not in (OTHER, EMPTY)}
-    source = pl.col(column).cast(pl.Utf8).str.strip_chars()
-    expr = pl.when(source.is_null() | (source == "")).then(pl.lit(mapping.get(EMPTY), dtype=dtype))
-    for raw, value in listed.items():
-        expr = expr.when(source == raw).then(pl.lit(value, dtype=dtype))
-    fallback = pl.lit(mapping[OTHER], dtype=dtype) if OTHER in mapping else _cast(source, dtype)
-    expr = expr.otherwise(fallback)
-    return expr.replace("", None) if dtype == pl.Utf8 else expr  # map a value to "" to make it null
+def _skip_empty(frame: pl.DataFrame, spec: TableSpec, report: quality.TableQuality) -> pl.DataFrame:
+    for column in spec.skip_empty:
+        if column in frame.columns:
+            before = frame.height
+            frame = frame.filter(pl.col(column).is_not_null())
+            report.drop(f"{column} is empty (skip_rows_where_empty)", before - frame.height)
+    return frame
 
 
-_TRUE = ["1", "true", "t", "yes", "y"]
-_FALSE = ["0", "false", "f", "no", "n"]
-
-
-def _cast(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.Boolean:
-        lowered = expr.str.to_lowercase()
-        return pl.when(lowered.is_in(_TRUE)).then(True).when(lowered.is_in(_FALSE)).then(False).otherwise(None)
-    if dtype == pl.Utf8:
-        return expr
-    if dtype == pl.Int32:
-        return expr.cast(pl.Float64, strict=False).cast(pl.Int32, strict=False)
-    return expr.cast(dtype, strict=False)
-
-
-def map_table(table: str, frame: pl.DataFrame, spec: dict[str, Any], defaults: dict[str, Any]) -> pl.DataFrame:
-    """One CSV frame (all text) → a table of the schema, following one [tables.NAME] section."""
-    schema = TABLES[table]
-    renames: dict[str, str] = spec.get("columns", {})
-    missing = [src for src in renames.values() if src not in frame.columns]
-    if missing:
-        raise MappingError(f"{spec['file']}: no column {', '.join(map(repr, missing))} "
-                           f"(the file has: {', '.join(frame.columns)})")
-    date_format = defaults.get("date_format", DEFAULT_DATE_FORMAT)
-    out = []
-    for column, dtype in schema.items():
-        if column in spec.get("constants", {}):
-            out.append(pl.lit(spec["constants"][column], dtype=dtype).alias(column))
+def _finish(tables: dict[str, pl.DataFrame], mapping: Mapping, report: quality.Quality) -> None:
+    """Ids: complaints and people merged by id (rows without one dropped), allegations given an id where the
+    source has none, witnesses counted once per complaint."""
+    for table, key in MERGED_TABLES.items():
+        if table not in tables:
             continue
-        if column not in renames:
-            continue
-        source = renames[column]
-        if column in spec.get("values", {}):
-            expr = _value_map(source, spec["values"][column], dtype)
-        elif dtype == pl.Date:
-            fmt = spec.get("dates", {}).get(column, date_format)
-            expr = pl.col(source).str.strip_chars().str.to_date(fmt, strict=False)
-        elif column.endswith("_id"):
-            expr = norm_id(source)
-        else:
-            text = pl.col(source).str.strip_chars().replace("", None)
-            expr = text if dtype == pl.Utf8 else _cast(text, dtype)
-        out.append(expr.alias(column))
-    mapped = frame.select(out) if out else pl.DataFrame()
-    for column in spec.get("skip_rows_where_empty", []):
-        mapped = mapped.filter(pl.col(column).is_not_null())
-    return conform(table, mapped)
-
-
-def _read_csv(directory: Path, spec: dict[str, Any], defaults: dict[str, Any]) -> pl.DataFrame:
-    path = directory / spec["file"]
-    if not path.is_file():
-        raise MappingError(f"{path} is missing")
-    separator = spec.get("delimiter", defaults.get("delimiter", ","))
-    return pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8-lossy")
-
-
-def build(mapping: dict[str, Any], directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
-    defaults = mapping.get("defaults", {})
-    tables = {}
-    for table, spec in mapping["tables"].items():
-        tables[table] = map_table(table, _read_csv(directory, spec, defaults), spec, defaults)
+        frame, table_report = tables[table], report.table(table)
+        keyless = frame.filter(pl.col(key).is_null()).height
+        if keyless:
+            frame = frame.filter(pl.col(key).is_not_null())
+            table_report.drop(f"{key} is empty", keyless)
+        tables[table] = quality.merge_duplicates(frame, key, mapping.tables[table].merge, table_report)
     if "allegations" in tables and tables["allegations"]["allegation_id"].null_count():
-        # No id in the source: one from the complaint, the accused and the row (stable for the same file).
+        # No id in the source: one from the complaint, the accused and the row (stable for the same files).
         tables["allegations"] = tables["allegations"].with_row_index("_row").with_columns(
             pl.coalesce(pl.col("allegation_id"),
-                        pl.concat_str(pl.col("complaint_id"), pl.col("person_id").fill_null("?"),
+                        pl.concat_str(pl.col("complaint_id").fill_null("?"), pl.col("person_id").fill_null("?"),
                                       pl.col("_row").cast(pl.Utf8), separator="|"))
             .alias("allegation_id")).drop("_row")
-    tables["complaints"] = tables["complaints"].unique("complaint_id", keep="first", maintain_order=True)
-    dataset = mapping.get("dataset", {})
+    if "witnesses" in tables:
+        before = tables["witnesses"].height
+        tables["witnesses"] = tables["witnesses"].unique(maintain_order=True)
+        report.table("witnesses").duplicates_merged = before - tables["witnesses"].height
+
+
+def _warnings(mapping: Mapping, tables: dict[str, pl.DataFrame], report: quality.Quality) -> list[str]:
+    found = []
+    mapped = mapping.tables.get("allegations")
+    if mapped is not None and "sanction" in mapped.columns and "sanctioned" not in mapped.columns:
+        found.append("allegations.sanction is mapped but allegations.sanctioned is not: the sanction stage will be "
+                     "reported as not recorded. Map sanctioned too (from the same column, with a value map to "
+                     "true and false).")
+    complaints = mapping.tables["complaints"]
+    if "source" not in complaints.columns and "source" not in complaints.constants:
+        found.append("complaints.source is not mapped: no complaint is public or internal, so --source public or "
+                     "internal finds none (map it, or set it in [tables.complaints.constants]).")
+    if mapped is not None and "finding" not in mapped.columns and "finding" not in mapped.constants:
+        found.append("allegations.finding is not mapped: every substantiation figure will be not recorded.")
+    if mapping.dataset.get("workforce_known") and ("people" not in tables
+                                                   or not tables["people"]["in_workforce"].fill_null(False).any()):
+        found.append("[dataset] says workforce_known, but no person is in_workforce (set in_workforce in "
+                     "[tables.people.constants] or map it): per-head rates will be not recorded.")
+    received = report.table("complaints").dates.get("received_date", {})
+    if received.get("year") and not received.get("day") and not received.get("month"):
+        found.append("complaint dates are known only to the year: windows must run from 1 January to 31 December, "
+                     "and measures in days (time to close, deadlines) are withheld.")
+    for table, table_report in report.tables.items():
+        for kind, what in (("catch_all", "became the catch-all value"), ("unmapped_to_null", "were imported as "
+                                                                                            "not recorded")):
+            for column, rows in getattr(table_report, kind).items():
+                values = ", ".join(f"{r['value'][:40]!r} ({r['rows']:,})" for r in rows[:10])
+                found.append(f"{sum(r['rows'] for r in rows):,} {table}.{column} values {what}: {values}"
+                             + (" …" if len(rows) > 10 else ""))
+    return found + quality.orphan_warnings(report.orphans)
+
+
+def as_of(complaints: pl.DataFrame) -> Any:
+    """The date the extract was taken, as far as the data shows: the end of its last complaint received or closed
+    (the end of the month or year where dates are only that precise)."""
+    ends = complaints.select(precision.period_end("received_date").max().alias("r"),
+                             precision.period_end("closed_date").max().alias("c")).row(0)
+    return max((d for d in ends if d is not None), default=None)
+
+
+def build(mapping: Mapping, directory: Path) -> tuple[dict[str, pl.DataFrame], dict[str, Any]]:
+    """Read and map every table (no writing); refuse with every problem found, or return tables and meta."""
+    report = quality.Quality(mapping_sha256=mapping.sha256 or None)
+    problems: list[str] = []
+    tables = {}
+    for table, spec in mapping.tables.items():
+        table_report = report.table(table)
+        frame = columns.apply_filters(read_table(directory, spec, table_report), spec, table_report)
+        mapped = _skip_empty(columns.map_table(frame, spec, table_report, problems), spec, table_report)
+        tables[table] = conform(table, mapped)
+    if problems:
+        listed = "\n".join(f"- {problem}" for problem in problems)
+        raise MappingError(f"the import was refused: {len(problems)} problem{'s' * (len(problems) > 1)} in the "
+                           f"data the mapping cannot stand behind.\n{listed}")
+    _finish(tables, mapping, report)
+    for table, frame in tables.items():
+        report.table(table).rows_kept = frame.height
+    report.orphans = quality.orphans(tables)
+    report.warnings = _warnings(mapping, tables, report)
+    dataset = mapping.dataset
     allegations = tables.get("allegations", conform("allegations", pl.DataFrame()))
     meta = {
         "source": "csv",
@@ -153,17 +151,29 @@ def build(mapping: dict[str, Any], directory: Path) -> tuple[dict[str, pl.DataFr
         "as_of": dataset.get("as_of") or as_of(tables["complaints"]),
         "complainant_equality_data": "complainants" in tables,
         "notes": list(dataset.get("notes", [])),
+        "mapping_sha256": mapping.sha256,
+        "quality": report.as_dict(),
     }
     return tables, meta
 
 
-def import_csv(mapping_path: Path, directory: Path, name: str) -> dict[str, Any]:
+def import_csv(mapping_path: Path, directory: Path, name: str, *, allow_unmapped: bool = False,
+               allow_bad_dates: bool = False) -> dict[str, Any]:
+    """Import the export in `directory` as dataset `name` (replacing any earlier one only once the whole import
+    has succeeded). Returns a summary with the data-quality report."""
     started = time.perf_counter()
     directory = Path(directory)
     if not directory.is_dir():
         raise DatasetError(f"{directory} is not a folder")
-    tables, meta = build(read_mapping(mapping_path), directory)
+    mapping = read_mapping(mapping_path)
+    if allow_unmapped or allow_bad_dates:
+        mapping = dataclasses.replace(mapping, tables={
+            table: dataclasses.replace(spec, unmapped_to_null=spec.unmapped_to_null or allow_unmapped,
+                                       bad_dates_to_null=spec.bad_dates_to_null or allow_bad_dates)
+            for table, spec in mapping.tables.items()})
+    tables, meta = build(mapping, directory)
     meta["mapping"] = Path(mapping_path).name
     path = save(name, tables, meta)
     return {"dataset": name, "path": str(path), "rows": {k: v.height for k, v in tables.items()},
-            "seconds": round(time.perf_counter() - started, 2)}
+            "seconds": round(time.perf_counter() - started, 2), "mapping_sha256": mapping.sha256,
+            "quality": meta["quality"]}

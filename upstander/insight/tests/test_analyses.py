@@ -113,7 +113,9 @@ def test_the_planted_difference_in_complainant_outcomes_is_found() -> None:
     assert document["by_complainant_ethnicity"]["rows"][0]["group"] == "White"
 
 
-def test_timeliness_counts_old_open_cases_handovers_and_late_acknowledgements() -> None:
+def timely_dataset(name: str) -> str:
+    """Four complaints with known answers: open 100, 400 and 800 days, one closed after 50; acknowledged in 2 and
+    20 days, one never."""
     as_of = dt.date(2024, 6, 30)
     days_ago = lambda n: as_of - dt.timedelta(days=n)  # noqa: E731
     complaints = pl.DataFrame([
@@ -132,8 +134,12 @@ def test_timeliness_counts_old_open_cases_handovers_and_late_acknowledgements() 
         {"complaint_id": "closed-50", "stage": "acknowledged", "date": days_ago(499)},
         {"complaint_id": "closed-50", "stage": "closed", "date": days_ago(450)},
     ])
-    save("timely", {"complaints": complaints, "stage_events": events}, {"source": "test", "as_of": as_of})
-    document = timeliness(load("timely"))
+    save(name, {"complaints": complaints, "stage_events": events}, {"source": "test", "as_of": as_of})
+    return name
+
+
+def test_timeliness_counts_old_open_cases_handovers_and_late_acknowledgements() -> None:
+    document = timeliness(load(timely_dataset("timely")))
     durations = document["durations"]
     assert durations["open_at_as_of"] == 3
     assert (durations["open_over_12_months"]["numerator"], durations["open_over_12_months"]["denominator"]) == (2, 3)

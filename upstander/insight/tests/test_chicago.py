@@ -152,3 +152,17 @@ def test_an_unknown_dataset_is_a_clean_error() -> None:
     result = CliRunner().invoke(insight, ["fairness", "--dataset", "no-such-data", "--json"])
     assert result.exit_code == 1
     assert "no dataset named 'no-such-data'" in result.output
+
+
+def test_the_chicago_import_says_what_every_finding_became_and_what_joins_nothing(chicago):
+    quality = load(chicago).meta["quality"]
+    findings = {v["value"]: (v["became"], v["rows"]) for v in quality["tables"]["allegations"]["values"]["finding"]
+                ["values"]}
+    assert findings["SU"] == ("substantiated", 21427) and findings["NAF"][0] == "no_finding"
+    assert findings[None] == (None, sum(1 for r in rows("complaints-accused.csv.gz") if not r["final_finding"].strip()))
+    received = quality["tables"]["complaints"]["dates"]["received_date"]
+    assert (received["day"], received["unparsed"]) == (181412, 0)
+    known = {r["cr_id"].split(".")[0] for r in rows("complaints-complaints.csv.gz")}
+    lost = sum(1 for r in rows("complaints-complainants.csv.gz") if r["cr_id"].split(".")[0] not in known)
+    complainants = next(o for o in quality["orphans"] if o["table"] == "complainants")
+    assert complainants["rows"] == lost and any(w.startswith("30% of complainants") for w in quality["warnings"])

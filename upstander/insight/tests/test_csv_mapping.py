@@ -25,8 +25,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-@pytest.fixture
-def export(tmp_path: Path) -> Path:
+def write_tidy_export(tmp_path: Path) -> Path:
+    """The four-file force export docs/examples/complaints-mapping.toml maps."""
     write_csv(tmp_path / "complaints.csv",
               ["case_ref", "date_received", "date_of_incident", "date_closed", "origin", "main_category",
                "handling_unit", "owner_changes"],
@@ -51,6 +51,11 @@ def export(tmp_path: Path) -> Path:
     write_csv(tmp_path / "complainants.csv", ["case_ref", "sex", "ethnicity", "is_officer"],
               [["PS-1", "Male", "Black", "no"], ["PS-2", "Female", "White", "yes"]])
     return tmp_path
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_tidy_export(tmp_path)
 
 
 def test_the_example_mapping_imports_a_force_export(export: Path) -> None:
@@ -130,3 +135,48 @@ def test_a_folder_without_meta_is_an_interrupted_write_and_not_a_dataset(export:
     assert "half-written" not in {d["name"] for d in list_datasets()}
     with pytest.raises(DatasetError, match="no dataset named 'half-written'"):
         load("half-written")
+
+
+def test_the_mapping_reference_in_the_docs_is_a_mapping_the_importer_accepts() -> None:
+    import tomllib
+
+    text = (repo_root() / "docs" / "import-formats.md").read_text()
+    reference = text[text.index("#### The mapping"):]
+    start = reference.index("```toml") + len("```toml")
+    check_mapping(tomllib.loads(reference[start:reference.index("```", start)]))
+
+
+def test_partial_dates_are_kept_with_their_precision(export: Path, tmp_path: Path) -> None:
+    complaints = export / "complaints.csv"
+    complaints.write_text(complaints.read_text().replace("15/06/2023", "06/2023").replace("01/01/2024", "2024"))
+    mapping = tmp_path / "partial.toml"
+    mapping.write_text(EXAMPLE.read_text().replace("[tables.complaints.columns]",
+                                                   '[tables.complaints.dates]\nreceived_date = ["%d/%m/%Y", "%m/%Y", '
+                                                   '"%Y"]\n\n[tables.complaints.columns]'))
+    summary = import_csv(mapping, export, "csv-partial")
+    dates = summary["quality"]["tables"]["complaints"]["dates"]["received_date"]
+    assert (dates["day"], dates["month"], dates["year"], dates["unparsed"]) == (1, 1, 1, 0)
+    rows = {r["complaint_id"]: (r["received_date"], r["received_date_precision"])
+            for r in load("csv-partial").complaints.to_dicts()}
+    assert rows == {"PS-1": (dt.date(2023, 2, 3), "day"), "PS-2": (dt.date(2023, 6, 1), "month"),
+                    "PS-3": (dt.date(2024, 1, 1), "year")}
+    assert load("csv-partial", dt.date(2023, 6, 1), dt.date(2023, 6, 30)).complaints["complaint_id"].to_list() == [
+        "PS-2"]
+    with pytest.raises(DatasetError, match="dated only to the year"):
+        load("csv-partial", dt.date(2024, 3, 1))
+
+
+def test_a_dataset_stored_before_versions_is_replaced_whole_by_the_next_import(export: Path) -> None:
+    import shutil
+
+    from upstander.insight.datasets import dataset_path
+
+    import_csv(EXAMPLE, export, "csv-legacy")
+    link = dataset_path("csv-legacy")
+    version = link.resolve()
+    link.unlink()
+    shutil.copytree(version, link)  # a plain folder, as datasets were stored before
+    shutil.rmtree(version)
+    import_csv(EXAMPLE, export, "csv-legacy")
+    assert link.is_symlink() and load("csv-legacy").complaints.height == 3
+    assert [p.name for p in link.parent.iterdir() if p.name.startswith(".csv-legacy")] == [link.resolve().name]

@@ -202,7 +202,7 @@ def test_it_refuses_a_cutoff_with_no_history_to_learn_from():
     register(group)
     outcome = CliRunner().invoke(group, ["early-warning", "--dataset", "synthetic-early", "--train-to", "1999",
                                          "--json"])
-    assert outcome.exit_code == 1 and "only one class" in outcome.output
+    assert outcome.exit_code == 1 and "no allegation was received in the training windows" in outcome.output
 
 
 # --- the Chicago data -----------------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_an_added_or_removed_file_fails_verification(report: Path) -> None:
 
 def test_a_manifest_re_signed_with_another_key_fails_against_the_overseers_key(report: Path, tmp_path: Path) -> None:
     """The attack: change a figure, recompute the manifest, sign it with one's own key and ship that key inside the
-    folder. Verification uses the overseer's key from the data dir, never one found in the folder."""
+    folder. Verification uses the force's key from the data dir, never one found in the folder."""
     (report / "data" / "outcomes.json").write_text("{}\n")
     manifest = json.loads((report / MANIFEST).read_text())
     manifest["files"]["data/outcomes.json"] = crypto.sha256_hex(b"{}\n")
@@ -123,3 +123,19 @@ def test_a_report_folder_that_is_not_empty_is_refused(tmp_path: Path) -> None:
                                           "--no-pdf"])
     assert result.exit_code == 1 and "not an empty folder" in result.output
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_the_published_data_quality_summary_protects_counts_but_not_the_values_they_count() -> None:
+    from upstander.insight.published import publishable_quality
+
+    meta = {"source": "csv", "mapping": "m.toml", "mapping_sha256": "ab" * 32, "quality": {
+        "tables": {"people": {"rows_read": 1234, "conflicts": {"rank": 3},
+                              "values": {"birth_year": {"values": [{"value": "1981", "became": 1981, "rows": 3,
+                                                                    "how": "as written"}]}}}},
+        "warnings": ["3 people.birth_year values became the catch-all value: '1981' (3)"]}}
+    published = publishable_quality(meta)
+    people = published["quality"]["tables"]["people"]
+    assert people["rows_read"] == 1235 and people["conflicts"] == {"rank": None}
+    assert people["values"]["birth_year"]["values"] == [{"value": "1981", "became": 1981, "rows": None,
+                                                         "how": "as written"}]
+    assert "warnings" not in published["quality"] and published["mapping_sha256"] == "ab" * 32

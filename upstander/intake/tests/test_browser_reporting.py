@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from upstander.cases.models import Message
-from upstander.intake.models import Attachment
+from upstander.reports.models import Attachment, Message
+from upstander.testing.browser import fill_report
 from upstander.testing.fixtures import current_code
 
 
@@ -31,24 +31,12 @@ def test_an_anonymous_reporter_reports_with_a_file_and_talks_with_the_handler_wi
     base = live_server.url
     page = page_js_off
     page.goto(f"{base}/report/")
-    expect(page.get_by_role("link", name="Leave this site quickly")).to_be_visible()
-    page.get_by_role("link", name="Start a report").click()
-
-    page.get_by_label("Anonymous").check()
-    page.get_by_label("No, I am a member of the public").check()
-    page.get_by_role("button", name="Continue").click()
-
-    page.get_by_label("What happened").fill("An officer at the front desk shouted racist abuse at my brother.")
-    page.get_by_label("Date it happened").fill("2024-05-01")
-    page.get_by_label("Where did it happen? (optional)").fill("Central police station")
-    page.get_by_label("Name").first.fill("PC Derek Dyer")
-    page.get_by_label("Racism").check()
-    page.get_by_label("Someone told me about it").check()
-    page.get_by_role("button", name="Continue").click()
-
-    page.get_by_label("Add files (optional)").set_input_files(_photo(tmp_path / "front-desk.jpg"))
-    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Leave this site quickly")).to_be_visible()
+    fill_report(page, base, narrative="An officer at the front desk shouted racist abuse at my brother.",
+                place="Central police station", subject=("PC Derek Dyer", "", ""), category="Racism",
+                part="Someone told me about it", files=(_photo(tmp_path / "front-desk.jpg"),))
     expect(page.get_by_text("front-desk.jpg")).to_be_visible()
+    expect(page.get_by_text("Central police station")).to_be_visible()
     page.get_by_role("button", name="Submit report").click()
 
     receipt = page.locator("#receipt").inner_text().strip()

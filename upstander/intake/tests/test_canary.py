@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from upstander.intake.tests.conftest import come_back, report_for
+from upstander.testing.journeys import come_back, report_for
 
 CANARIES = {
     "narrative": "CANARY narrative aubergine-7731",
@@ -68,7 +68,7 @@ def test_canary_phrases_appear_nowhere_in_the_clear(reporter, staff_client, sett
     visitor = Client()
     come_back(visitor, anonymous.receipt)
     assert CANARIES["reply"] in visitor.get("/report/status").content.decode()
-    visitor.post("/report/status/message", {"body": CANARIES["message"]})
+    visitor.post("/report/status/message", {"message-body": CANARIES["message"]})
 
     secrets = [c.encode() for c in CANARIES.values()] + [anonymous.receipt.encode(), confidential.receipt.encode()]
     where = {"database": _database_contents(), "data dir": _data_dir_contents(settings.DATA_DIR)}

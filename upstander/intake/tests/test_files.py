@@ -12,10 +12,10 @@ from django.test import Client
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from upstander.intake import files
-from upstander.intake.files import FileRefused
-from upstander.intake.models import Attachment
-from upstander.intake.tests.conftest import Answers, Journey, report_for
+from upstander.reports import files
+from upstander.reports.files import FileRefused
+from upstander.reports.models import Attachment
+from upstander.testing.journeys import Answers, Journey, report_for
 
 
 def jpeg_with_exif(size=(40, 30), orientation: int | None = None) -> bytes:
@@ -156,6 +156,7 @@ def test_an_oversized_file_is_refused_with_a_message_and_the_draft_is_kept(cast,
     assert "“recording.txt” is larger than the size limit" in page
     assert re.search(r"small\.txt", page)  # the file that fitted was kept
     assert "Kept safe while the file was refused." in client.get("/report/new/what").content.decode()
+    journey.equality()
     journey.check_token()
     journey.submit()
     assert [a.size for a in Attachment.objects.all()] == [len(b"a short note")]

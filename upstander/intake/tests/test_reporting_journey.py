@@ -6,18 +6,28 @@ import json
 import re
 from datetime import timedelta
 
-from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from upstander.accounts.models import Organisation
 from upstander.audit.models import AuditEvent
-from upstander.cases.models import Report, ReporterLink, SealedKey
-from upstander.cases.report_actions import do_reply_to_reporter
-from upstander.intake import sealing
-from upstander.intake.models import Draft, ReporterRequest, UpdateContact
-from upstander.intake.tests.conftest import Answers, Journey, come_back, report_for
+from upstander.intake.answers import SECTIONS, pages_for
 from upstander.lib import crypto
+from upstander.reports import sealing
+from upstander.reports.models import Draft, Report, ReporterLink, SealedKey
+from upstander.testing.journeys import Answers, Journey, come_back, report_for
+
+
+def pages_for_testing(client: Client) -> list[str]:
+    """The pages this browser's draft goes through (read back the way the server reads the draft)."""
+    from upstander.intake import drafts
+
+    class _Request:
+        COOKIES = {drafts.COOKIE: client.cookies[drafts.COOKIE].value}
+
+    draft = drafts.load(_Request())  # type: ignore[arg-type]
+    assert draft is not None
+    return pages_for(draft.state)
 
 
 def _force_key(cast, report):
@@ -60,54 +70,85 @@ def test_a_wrong_receipt_is_refused_with_a_plain_message(reporter):
     assert Client().get("/report/status").status_code == 302  # no visit without a receipt
 
 
-def test_every_question_the_server_requires_carries_the_required_attribute(cast):
+def test_the_form_asks_one_question_per_page_without_the_browsers_own_validation(cast):
     client = Client()
-    how = client.get("/report/new/how").content.decode()
-    for name in ("mode", "reporter_type"):
-        radios = re.findall(rf'<input type="radio" name="{name}"[^>]*>', how)
-        assert radios and all(" required" in r for r in radios)
-    assert re.search(r'<label for="id_mode_2">Anonymous', how)
-    assert "required" not in re.search(r'<input type="checkbox" name="independent"[^>]*>', how).group(0)
-    assert re.findall(r"<button[^>]*>([^<]+)</button>", how)[-1] == "Continue"
-
-    Journey(client, Answers(reporter_type="staff")).how()
+    journey = Journey(client, Answers(reporter_type="staff", mode="named", name="Sam Public"))
+    journey.how()
+    journey.about_you()
+    journey.what()
+    for page in ("how", "staff", "route", "about-you", "what", "when", "where", "who", "about", "your-part",
+                 "alongside", "files", "equality", "check"):
+        html = client.get(f"/report/new/{page}").content.decode()
+        forms = re.findall(r"<form[^>]*>", html)
+        assert forms and all(" novalidate" in f for f in forms), (page, forms)
+        assert not re.search(r"<(input|textarea|select)[^>]* required", html), page  # no browser bubbles
+        typed = re.findall(r'<(?:textarea|input type="(?:text|email)")[^>]*>', html)
+        assert all('autocomplete="off"' in t for t in typed), (page, typed)  # nothing left in autofill
+        assert len(re.findall(r"<h1", html)) == 1, page
+        assert re.search(r'class="quick-exit"', html)
     what = client.get("/report/new/what").content.decode()
-    assert re.search(r'<label for="id_narrative">What happened</label>', what)
-    assert " required" in re.search(r"<textarea[^>]*name=\"narrative\"[^>]*>", what).group(0)
-    for name in ("reporter_role", "still_works_alongside"):
-        radios = re.findall(rf'<input type="radio" name="{name}"[^>]*>', what)
-        assert radios and all(" required" in r for r in radios)
-    checkboxes = re.findall(r'<input type="checkbox"[^>]*>', what)
-    assert len(checkboxes) >= 16 and not any(" required" in c for c in checkboxes)
-    assert "Sexual assault or rape" in what and "Retaliation for speaking up" in what
-    assert re.findall(r"<button[^>]*>([^<]+)</button>", what)[-1] == "Continue"
-    assert 'class="quick-exit"' in what
+    assert re.search(r'<h1 class="label-heading"><label for="id_narrative">What happened\?</label></h1>', what)
+    assert "incident" not in what and "categories" not in what  # the other questions have their own pages
+    about = client.get("/report/new/about").content.decode()
+    assert "Sexual assault or rape" in about and "Retaliation for speaking up" in about
+    assert re.findall(r"<button[^>]*>([^<]+)</button>", about)[-2:] == ["Continue", "Save and come back later"]
 
 
-def test_a_validation_error_keeps_everything_typed(cast):
+def test_the_step_counter_keeps_its_total_on_every_route_through_the_form(cast):
+    """Anonymous reporters skip "About you", staff see two more questions: the counter counts sections, so its total
+    never changes half-way (it used to go from "1 of 5" to "2 of 4")."""
+    for answers in (Answers(), Answers(mode="named", name="Sam", reporter_type="staff"),
+                    Answers(mode="confidential", name="Sam", reporter_type="public")):
+        client = Client()
+        journey = Journey(client, answers)
+        journey.how()
+        if answers.mode != "anonymous":
+            journey.about_you()
+        journey.what()
+        journey.upload([])
+        journey.equality()
+        totals: set[str] = set()
+        for page in pages_for_testing(client):
+            totals |= set(re.findall(r"Step \d of (\d)", client.get(f"/report/new/{page}").content.decode()))
+        assert totals == {str(len(SECTIONS))}, totals
+
+
+def test_a_validation_error_keeps_everything_typed_and_the_summary_links_to_the_field(cast):
     client = Client()
     journey = Journey(client, Answers(narrative="Typed with care: the inspector mocked my accent."))
     journey.how()
     response = journey.what(categories=[])
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.request["PATH_INFO"] == "/report/new/about"
     page = response.content.decode()
-    assert "Tick at least one of what it was about" in page and 'class="error-summary"' in page
-    assert "Typed with care: the inspector mocked my accent." in page and 'value="Derek Dyer"' in page
-    again = client.get("/report/new/what").content.decode()  # and on coming back to the page
+    main = page.split('<main id="main"', 1)[1]
+    assert main.index('class="error-summary"') < main.index("<form") and "autofocus" in main.split("<h2", 1)[0]
+    assert '<a href="#id_categories_0">Select at least one thing it was about</a>' in page
+    assert re.search(r'<fieldset aria-describedby="id_categories_helptext id_categories-error">', page)
+    assert 'id="id_categories-error"' in page
+    again = client.get("/report/new/what").content.decode()  # earlier pages keep their answers
     assert "Typed with care: the inspector mocked my accent." in again
+    who = client.get("/report/new/who").content.decode()
+    assert 'value="Derek Dyer"' in who
+    bad_date = client.post("/report/new/when", {"incident_day": "31", "incident_month": "2", "incident_year": "2024"})
+    page = bad_date.content.decode()
+    assert bad_date.status_code == 400 and "The date must be a real date" in page
+    assert '<a href="#id_incident_day">' in page and 'value="31"' in page and 'value="2024"' in page
+    partial = client.post("/report/new/when", {"incident_day": "3", "incident_year": "2024"}).content.decode()
+    assert '<a href="#id_incident_month">The date must include a month</a>' in partial
     draft = Draft.objects.get()
     assert b"inspector" not in bytes(draft.payload_ct)  # the draft is encrypted
 
 
-def test_the_submit_page_ends_with_a_submit_report_button_and_refuses_an_unfinished_draft(cast):
+def test_the_submit_page_offers_submit_and_refuses_an_unfinished_draft(cast):
     client = Client()
     journey = Journey(client, Answers())
     journey.how()
     check = client.get("/report/new/check").content.decode()
-    assert re.findall(r"<button[^>]*>([^<]+)</button>", check)[-1] == "Submit report"
+    assert re.findall(r"<button[^>]*>([^<]+)</button>", check)[-2:] == ["Submit report", "Save and come back later"]
+    assert "Some questions still need an answer" in check
     journey.check_token()
     response = journey.submit()
-    assert response.status_code == 302 and response["Location"] == "/report/new/what"
+    assert response.status_code == 302 and response["Location"] == "/report/new/what?change=1"
     assert not Report.objects.exists()
 
 
@@ -134,17 +175,9 @@ def test_a_named_report_puts_the_identity_under_the_data_key(reporter, cast):
     journey = reporter(mode="named", name="Sam Public", email="sam@example.org", wants_update_email=True)
     report = report_for(journey.receipt)
     assert report.sealed_identity is None
-    assert sealing.decrypt_identity(_force_key(cast, report), report)["name"] == "Sam Public"
-    assert report.wants_update_email and UpdateContact.objects.filter(report=report).exists()
-
-    do_reply_to_reporter(actor=cast.users["handler_a"], report=report, data_key=_force_key(cast, report),
-                         body="Could you tell us which shift it was?", is_question=True)
-    # (on_commit runs at the end of the test transaction; send it now the way the commit would)
-    from upstander.intake.notify import notify_update
-
-    assert notify_update(report)
-    assert mail.outbox[-1].to == ["sam@example.org"]
-    assert "shift" not in mail.outbox[-1].body and "There is an update" in mail.outbox[-1].subject
+    identity = sealing.decrypt_identity(_force_key(cast, report), report)
+    assert identity["name"] == "Sam Public" and identity["email"] == "sam@example.org"
+    assert report.wants_update_email
 
 
 def test_a_confidential_identity_is_sealed_to_the_custodians_only(reporter, cast):
@@ -177,47 +210,14 @@ def test_the_independent_route_seals_to_the_overseer_alone(reporter, cast):
     assert list(SealedKey.objects.filter(report=report).values_list("organisation__kind", flat=True)) == ["overseer"]
 
 
-def test_a_member_of_the_public_cannot_choose_the_independent_route(cast):
-    journey = Journey(Client(), Answers(independent=True))
-    response = journey.how()
-    assert response.status_code == 400 and "The independent route is for police officers and staff" in \
-        response.content.decode()
-
-
-def test_messages_go_both_ways_and_requests_are_recorded_in_the_clear(reporter, cast):
-    journey = reporter()
-    report = report_for(journey.receipt)
-    do_reply_to_reporter(actor=cast.users["handler_a"], report=report, data_key=_force_key(cast, report),
-                         body="Thank you. Which day of the week was it?", is_question=True)
-    visitor = Client()
-    come_back(visitor, journey.receipt)
-    page = visitor.get("/report/status").content.decode()
-    assert "Which day of the week was it?" in page and "a question for you" in page
-
-    assert visitor.post("/report/status/message", {"body": "It was a Tuesday."})["Location"] == "/report/status?sent=message"
-    assert visitor.post("/report/status/retaliation", {"body": "I was moved off the team."}).status_code == 302
-    assert visitor.post("/report/status/information", {"body": "He said it again."}).status_code == 302
-    page = visitor.get("/report/status?sent=message").content.decode()
-    assert "It was a Tuesday." in page and "Your message was sent." in page
-    assert sorted(ReporterRequest.objects.filter(report=report).values_list("kind", flat=True)) == [
-        "information", "retaliation"]
-    assert visitor.post("/report/status/message", {"body": ""}).status_code == 400
-    assert set(AuditEvent.objects.filter(role="reporter").values_list("action", flat=True)) >= {
-        "report.submit", "report.reporter_message", "report.retaliation_reported", "report.information_added"}
-
-
-def test_retaliation_reported_from_the_portal_joins_an_alert_the_overseer_sees(reporter, cast):
-    from upstander.safeguarding.models import RetaliationAlert, RetaliationClaim
-
-    journey = reporter()
-    report = report_for(journey.receipt)
-    visitor = Client()
-    come_back(visitor, journey.receipt)
-    assert visitor.post("/report/status/retaliation", {"body": "I was moved off the team."}).status_code == 302
-    alert = RetaliationAlert.objects.get(report=report)
-    assert alert.reported_by_person
-    claim = RetaliationClaim.objects.get(alert=alert)
-    assert b"moved off the team" not in bytes(claim.text_ct)  # the account stays encrypted
+def test_a_member_of_the_public_is_not_offered_the_independent_route(cast):
+    client = Client()
+    journey = Journey(client, Answers(independent=True))
+    journey.how()
+    assert client.get("/report/new/route").status_code == 302
+    assert client.post("/report/new/route", {"route": "independent"}).status_code == 302  # not saved
+    journey.run()
+    assert report_for(journey.receipt).route == "force"
 
 
 def test_reporter_events_in_the_audit_log_carry_the_day_only(reporter):

@@ -9,13 +9,13 @@ import pytest
 from django.db import transaction
 
 from upstander.audit.log import Actor
-from upstander.intake import files, storage
 from upstander.intake.actions import do_add_information
-from upstander.intake.models import Attachment, PendingBlob
-from upstander.intake.reports import stage_file
-from upstander.intake.sweeper import sweep
-from upstander.intake.tests.conftest import report_for
-from upstander.lib import crypto
+from upstander.lib import crypto, storage
+from upstander.reports import files
+from upstander.reports.attachments import stage_file
+from upstander.reports.models import Attachment, PendingBlob
+from upstander.reports.sweeper import sweep
+from upstander.testing.journeys import report_for
 
 
 def test_blobs_are_encrypted_in_chunks_that_cannot_be_truncated_or_swapped(db, settings):
@@ -62,8 +62,8 @@ def test_a_crash_after_the_upload_and_before_the_commit_leaves_nothing(reporter)
 def test_a_crash_after_the_commit_and_before_the_rename_is_finished_by_the_sweeper(reporter):
     journey = reporter()
     report = report_for(journey.receipt)
-    from upstander.intake.receipts import derive, normalise
-    from upstander.intake.sealing import data_key_from_receipt
+    from upstander.reports.receipts import derive, normalise
+    from upstander.reports.sealing import data_key_from_receipt
 
     data_key = data_key_from_receipt(report, derive(normalise(journey.receipt)).key)
     staged = stage_file(files.check("later.txt", b"something I remembered"))
@@ -82,8 +82,8 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast):
     from django.test import Client
     from django.utils import timezone
 
-    from upstander.intake.models import Draft
-    from upstander.intake.tests.conftest import Answers, Journey
+    from upstander.reports.models import Draft
+    from upstander.testing.journeys import Answers, Journey
 
     journey = Journey(Client(), Answers())
     journey.how()

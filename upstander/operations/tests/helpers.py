@@ -46,7 +46,7 @@ def _main(action: str, receipt: str) -> dict:
     django.setup()
     from django.test import Client
 
-    from upstander.intake.tests.conftest import Answers, Journey, come_back
+    from upstander.testing.journeys import Answers, Journey, come_back
 
     if action == "submit":
         return {"receipt": Journey(Client(), Answers(narrative="The inspector shouts at the women on the team.")).run()}

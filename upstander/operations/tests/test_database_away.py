@@ -12,8 +12,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from upstander.cases.models import Report
-from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.reports.models import Report
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in
 
 
 class Outage:
@@ -37,7 +37,7 @@ def ready_to_submit(cast, settings):
     settings.DB_RETRY_SECONDS = 2
     journey = Journey(Client(), Answers())
     assert journey.how().status_code == 302 and journey.what().status_code == 302
-    assert journey.upload([]).status_code == 302
+    assert journey.upload([]).status_code == 302 and journey.equality().status_code == 302
     journey.check_token()
     return journey
 

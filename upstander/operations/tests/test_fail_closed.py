@@ -66,7 +66,7 @@ def test_a_signing_key_from_another_installation_is_named_as_such(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     for data_dir in (one, two):
         assert upstander(["migrate"], data_dir).returncode == 0
-    for name in ("overseer-signing.key", "overseer-signing.pub"):
+    for name in ("force-signing.key", "force-signing.pub"):
         shutil.copy(two / "keys" / name, one / "keys" / name)
     result = upstander(["audit", "verify"], one)
     assert result.returncode == 2
@@ -80,19 +80,22 @@ def test_key_files_of_an_installation_are_not_adopted_by_an_empty_database(tmp_p
     assert upstander(["migrate"], tmp_path / "real").returncode == 0
     keys = tmp_path / "real" / "keys"
     env = command_env(tmp_path / "throwaway", UPSTANDER_RECEIPT_PEPPER_FILE=str(keys / "receipt-pepper"),
-                      UPSTANDER_SIGNING_KEY_FILE=str(keys / "overseer-signing.key"),
-                      UPSTANDER_SIGNING_PUBLIC_FILE=str(keys / "overseer-signing.pub"))
+                      UPSTANDER_FORCE_SIGNING_KEY_FILE=str(keys / "force-signing.key"),
+                      UPSTANDER_FORCE_SIGNING_PUBLIC_FILE=str(keys / "force-signing.pub"))
     result = upstander(["keys", "init"], env=env)
     assert result.returncode == 2
     assert "belong to installation" in result.stderr and "DATABASE_URL" in result.stderr
 
 
-def test_migrate_names_a_key_folder_that_does_not_exist_instead_of_a_traceback(tmp_path):
-    env = command_env(tmp_path / "data", UPSTANDER_SIGNING_KEY_FILE=str(tmp_path / "no-such-folder" / "signing.key"))
+def test_migrate_makes_a_key_folder_that_does_not_exist_instead_of_crashing_with_a_traceback(tmp_path):
+    folder = tmp_path / "no-such-folder"
+    env = command_env(tmp_path / "data", UPSTANDER_FORCE_SIGNING_KEY_FILE=str(folder / "signing.key"),
+                      UPSTANDER_FORCE_SIGNING_PUBLIC_FILE=str(folder / "signing.pub"))
     result = upstander(["migrate"], env=env)
-    assert result.returncode == 2
-    assert str(tmp_path / "no-such-folder") in result.stderr and "does not exist" in result.stderr
+    assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o700) and (folder / "signing.key").stat().st_mode & 0o077 == 0
+    assert upstander(["audit", "verify"], env=env).returncode == 0
 
 
 def test_a_database_made_before_installation_records_is_adopted_with_its_own_keys(tmp_path):

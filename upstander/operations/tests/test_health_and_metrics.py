@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from upstander.intake.tests.conftest import Answers, Journey
+from upstander.testing.journeys import Answers, Journey
 
 TOKEN = "m" * 40
 

@@ -11,6 +11,7 @@ from django.test import Client
 from upstander.accounts.actions import do_create_staff_user
 from upstander.accounts.models import Role
 from upstander.audit.log import Actor
+from upstander.audit.models import AuditEvent
 from upstander.people.actions import do_declare_association, do_end_association
 from upstander.people.associations import normalise_body, shared_associations
 from upstander.people.models import DeclaredAssociation, Person
@@ -98,3 +99,13 @@ def test_only_the_person_a_supervisor_or_the_overseer_see_someones_declarations(
 def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(roster):
     response = Client().get(f"/people/{roster['1003'].public_id}/declarations")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login")
+
+
+def test_a_supervisor_opening_someones_declarations_is_audited_but_a_person_reading_their_own_is_not(
+        cast, roster, priya_client, staff_client):
+    url = f"/people/{roster['1003'].public_id}/declarations"
+    assert priya_client.get(url).status_code == 200
+    assert not AuditEvent.objects.filter(action="people.record.view").exists()
+    assert staff_client("supervisor").get(url).status_code == 200
+    assert list(AuditEvent.objects.filter(action="people.record.view").values_list("actor", "object_id")) == [
+        ("user:supervisor", str(roster["1003"].public_id))]

@@ -10,8 +10,8 @@ from upstander.audit.log import Actor, record
 from upstander.cases import actions as case_actions
 from upstander.cases.choices import ReporterType, ReportingMode
 from upstander.cases.models import Allegation, Report
-from upstander.intake.reports import Identity, ReportInput, Subject, create_report
 from upstander.people.models import Person
+from upstander.reports.creation import Identity, ReportInput, Subject, create_report
 
 
 def staff_report(reporter: Person | None, subject: Person, categories: tuple[str, ...] = ("sexual_misconduct",), *,

@@ -12,8 +12,8 @@ from upstander.accounts.actions import do_create_staff_user
 from upstander.accounts.models import Role
 from upstander.audit.log import Actor
 from upstander.cases.models import ReporterLink
-from upstander.people.commands import people as people_cli
 from upstander.safeguarding.actions import do_record_party
+from upstander.safeguarding.commands import safeguarding as safeguarding_cli
 from upstander.safeguarding.models import AlertStatus, MonitoringRun, RetaliationAlert, RetaliationClaim
 from upstander.safeguarding.monitoring import combined_p, evaluate
 from upstander.safeguarding.retaliation import (
@@ -102,7 +102,7 @@ def test_detriment_rates_of_reporters_against_peers_by_unit(world):
 
 
 def test_the_scan_command_reports_as_json(world):
-    result = CliRunner().invoke(people_cli, ["retaliation-scan", "--as-of", scenario.AS_OF.isoformat(), "--json"])
+    result = CliRunner().invoke(safeguarding_cli, ["retaliation-scan", "--as-of", scenario.AS_OF.isoformat(), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["alerts_opened"] == 3
 

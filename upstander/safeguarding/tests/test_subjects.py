@@ -10,10 +10,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from upstander.audit.log import Actor
+from upstander.cases.leavers import do_continue_cases_of_leavers
 from upstander.cases.models import Decision
+from upstander.people.actions import do_record_leaving
 from upstander.people.models import HREvent, Person
 from upstander.people.tests.roster import TABLES, load_roster
-from upstander.safeguarding.subjects import do_record_leaving, do_record_subject_measure
+from upstander.safeguarding.subjects import do_record_subject_measure
 from upstander.safeguarding.tests.helpers import allegation_from, staff_report
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,16 @@ def test_a_leaving_date_from_the_hr_feed_continues_the_case_too_and_only_once(ac
 def test_a_death_ends_proceedings_and_records_no_continuation(accused, cast):
     do_record_leaving(actor=SYSTEM, person=accused.subject, on=date(2025, 3, 31), reason="died")
     assert not Decision.objects.filter(kind="former_officer").exists()
+
+
+def test_only_those_who_may_record_a_leaver_can_continue_their_cases(accused, cast):
+    """The continuation is a decision on the case: someone who may not record a leaving may not make it either."""
+    for refused in ("handler_a", "analyst", "custodian"):
+        with pytest.raises(PermissionDenied):
+            do_record_leaving(actor=cast.users[refused], person=accused.subject, on=date(2025, 3, 31),
+                              reason="resigned")
+        with pytest.raises(PermissionDenied):
+            do_continue_cases_of_leavers(actor=cast.users[refused], numbers=[accused.subject.number])
+    assert not Decision.objects.filter(kind="former_officer").exists()
+    do_record_leaving(actor=cast.users["overseer"], person=accused.subject, on=date(2025, 3, 31), reason="resigned")
+    assert Decision.objects.get(kind="former_officer").decided_by == "user:overseer"

@@ -6,12 +6,17 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.http import Http404
 from django.test import Client
 
+from upstander.audit.log import Actor
+from upstander.audit.models import AuditEvent
 from upstander.people.models import Person
 from upstander.people.tests.roster import load_roster
+from upstander.safeguarding.access import get_alert_for, get_task_for
 from upstander.safeguarding.actions import do_check_separation
 from upstander.safeguarding.models import SafeguardingTask
+from upstander.safeguarding.retaliation import do_report_retaliation
 from upstander.safeguarding.tests.helpers import allegation_from, staff_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("upstander.people.tests.urls")]
@@ -77,3 +82,20 @@ def test_the_overseer_sees_the_last_monitoring_runs_rates(staff_client, task):
     run_retaliation_monitoring(actor=Actor.system("test"), as_of=date.today() + timedelta(days=200))
     page = overseer.get("/safeguarding/rates").content.decode()
     assert "Whole force" in page and "1 had too few comparable" in page  # a roster of six has few peers
+
+
+def test_opening_a_task_or_an_alert_is_audited_and_nobody_else_learns_either_exists(cast, staff_client, task):
+    alert = do_report_retaliation(actor=Actor.reporter(), report=task.case.reports.get(), kinds=["involuntary_transfer"])
+    for username in NOT_OVERSEER:
+        with pytest.raises(Http404):
+            get_task_for(cast.users[username], task.public_id)
+        with pytest.raises(Http404):
+            get_alert_for(cast.users[username], alert.public_id)
+    overseer = staff_client("overseer")
+    assert overseer.get(f"/safeguarding/tasks/{task.public_id}").status_code == 200
+    assert overseer.get(f"/safeguarding/alerts/{alert.public_id}").status_code == 200
+    views = AuditEvent.objects.filter(actor="user:overseer", action__endswith=".view")
+    assert sorted(views.values_list("action", "object_id")) == [
+        ("safeguarding.alert.view", str(alert.public_id)), ("safeguarding.task.view", str(task.public_id))]
+    assert overseer.post(f"/safeguarding/alerts/{alert.public_id}/close", {"note": "Spoke to the unit."}).status_code == 302
+    assert views.count() == 2  # the close is audited as the close, not as another look

@@ -27,7 +27,7 @@ def test_it_writes_as_many_rows_as_the_truth_says(truth):
     assert Case.objects.count() == rows["cases.case"] > 0
     assert HREvent.objects.count() == rows["people.hrevent"]
     assert UnitHistory.objects.count() == rows["people.unithistory"]
-    assert SubjectMention.objects.count() == rows["cases.subjectmention"] == len(truth["mentions"])
+    assert SubjectMention.objects.count() == rows["reports.subjectmention"] == len(truth["mentions"])
 
 
 def test_every_case_has_stage_events_and_a_state_that_is_its_last_stage(truth):
@@ -71,7 +71,7 @@ def test_mentions_of_repeat_subjects_stay_unresolved_until_the_last(truth):
 def test_staff_who_reported_by_name_or_in_confidence_are_linked_and_anonymous_ones_are_not(truth):
     linked_modes = set(Report.objects.filter(reporter_link__isnull=False).values_list("mode", flat=True))
     assert linked_modes <= {"named", "confidential"} and linked_modes
-    assert ReporterLink.objects.count() == truth["rows"]["cases.reporterlink"]
+    assert ReporterLink.objects.count() == truth["rows"]["reports.reporterlink"]
 
 
 def test_investigators_are_professional_standards_staff(truth):

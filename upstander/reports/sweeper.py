@@ -1,0 +1,76 @@
+"""Finishes or removes what an interrupted request or a crash left behind, without using file timestamps:
+
+- expired drafts (and with them their blob reservations) are deleted;
+- a blob in pending/ that an attachment names is moved to files/ (the crash came after commit, before rename);
+- a blob in pending/ that neither an attachment nor a reservation names is deleted (the crash came before commit,
+  or the draft expired), as is a half-written `.part` file whose name is not reserved;
+- a blob in files/ that no attachment names is deleted (its report was purged).
+
+Ordering makes it safe to run beside live requests: each directory is listed before the database is asked, and
+reservations are read before attachments, because a name only ever moves from reserved to attached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from upstander.lib import clock, storage
+from upstander.reports.models import Attachment, Draft, PendingBlob, ReceiptFailureWindow
+from upstander.reports.throttle import window_start
+
+
+@dataclass
+class SweepResult:
+    drafts_deleted: int = 0
+    reservations_deleted: int = 0
+    promoted: int = 0
+    orphans_deleted: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _attached_names() -> set[str]:
+    names: set[str] = set()
+    for original, clean in Attachment.objects.values_list("original_blob", "clean_blob").iterator():
+        names.update((original, clean))
+    return names
+
+
+def _purge_expired_drafts() -> int:
+    """Expired drafts go, and with them their file reservations (secure_delete overwrites them)."""
+    _, per_model = Draft.objects.filter(expires_at__lt=clock.now()).delete()
+    return per_model.get(Draft._meta.label, 0)
+
+
+def sweep() -> SweepResult:
+    """Idempotent; `upstander tick` and `upstander intake sweep` run it."""
+    result = SweepResult(drafts_deleted=_purge_expired_drafts())
+    yesterday = clock.today() - timedelta(days=1)
+    result.reservations_deleted, _ = PendingBlob.objects.filter(draft__isnull=True, reserved_on__lt=yesterday).delete()
+    ReceiptFailureWindow.objects.filter(window_start__lt=window_start()).delete()
+
+    pending = storage.list_names(storage.pending_dir())
+    parts = storage.list_parts(storage.pending_dir())
+    reserved = set(PendingBlob.objects.values_list("name", flat=True))
+    attached = _attached_names()
+    for name in pending:
+        if name in attached:
+            storage.promote(name)
+            result.promoted += 1
+        elif name not in reserved:
+            storage.delete(name)
+            result.orphans_deleted += 1
+    for part in parts:
+        if part.name.removesuffix(".part") not in reserved:
+            part.unlink(missing_ok=True)
+            result.orphans_deleted += 1
+
+    final = storage.list_names(storage.files_dir())
+    attached = _attached_names()
+    for name in final:
+        if name not in attached:
+            storage.delete(name)
+            result.orphans_deleted += 1
+    return result
