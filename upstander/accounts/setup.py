@@ -12,7 +12,6 @@ from upstander.audit.log import Actor
 from upstander.lib import crypto
 from upstander.lib.keyfiles import keys_dir, write_private
 from upstander.lib.keys import ensure_key_files, set_pin
-from upstander.operations.records import record_installation
 
 
 def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
@@ -39,13 +38,9 @@ def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
     return created
 
 
-def ensure_installation(*, quiet: bool = True, adopted: bool = False) -> dict[str, bytes]:
-    """Key files, organisations and the installation row. Only `operations.setup.set_up_installation` (and the
-    test personas) call this: it is the one place that decides whether making keys is safe."""
+def ensure_installation(*, quiet: bool = True) -> dict[str, bytes]:
     ensure_key_files()
-    created = ensure_organisations()
-    record_installation(adopted=adopted)
-    return created
+    return ensure_organisations()
 
 
 def recovery_secret_path(slug: str):

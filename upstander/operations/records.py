@@ -8,6 +8,7 @@ import sys
 
 from django.conf import settings
 
+from upstander.accounts.setup import ensure_installation
 from upstander.audit.log import Actor
 from upstander.lib.keyfiles import embedded_secret_key
 from upstander.operations import keyset
@@ -22,6 +23,15 @@ def keep_embedded_secret_key() -> None:
     kept = embedded_secret_key(settings.DATA_DIR, settings.SECRET_KEY)
     if kept != settings.SECRET_KEY:
         settings.SECRET_KEY = kept
+
+
+def install(*, adopted: bool = False) -> dict[str, bytes]:
+    """Key files, organisations and the installation row, whatever of them is missing; returns the private keys of
+    the organisations created now. Only `setup.set_up_installation` (which first decides that making keys is safe),
+    the synthetic-force generator on an empty database and the test personas call this."""
+    created = ensure_installation()
+    record_installation(adopted=adopted)
+    return created
 
 
 def record_installation(*, adopted: bool = False) -> Installation:

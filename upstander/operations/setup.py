@@ -178,7 +178,7 @@ def set_up_installation() -> tuple[Installation, bool]:
     """Create or complete the installation (migrate, keys init, demo). Returns (installation, created now)."""
     from django.core.management import call_command
 
-    from upstander.accounts.setup import ensure_installation
+    from upstander.operations.records import install
 
     prepare_data_dir()
     with setup_lock():
@@ -191,13 +191,13 @@ def set_up_installation() -> tuple[Installation, bool]:
                 raise KeysDoNotMatch(f"{where()} holds installation {installation.public_id}, set up on "
                                      f"{installation.created_on}; no keys were made for it, because:\n  " +
                                      "\n  ".join(problems))
-            ensure_installation()  # organisations a newer version adds; the row and keys are there
+            install()  # organisations a newer version adds; the row and keys are there
             return installation, False
         _refuse_new_keys_for_existing_data()
         from upstander.audit.models import AuditEvent
 
         adopted = AuditEvent.objects.exists()
-        ensure_installation(adopted=adopted)
+        install(adopted=adopted)
         if is_sqlite() and any(os.environ.get(v) for v in ("UPSTANDER_RECEIPT_PEPPER_FILE", "UPSTANDER_FORCE_SIGNING_KEY_FILE")):
             print(f"upstander: note: the new installation's database is SQLite in {settings.DATA_DIR}, because "
                   "DATABASE_URL is not set; if it should be in PostgreSQL, set DATABASE_URL and use a new key folder.",

@@ -45,9 +45,9 @@ def cast(db) -> Cast:
 def installation(db) -> None:
     """An installation as `upstander migrate` makes it (keys, organisations, the installation row), for tests that
     run a command in-process without the cast: every command but migrate, keys init and demo refuses without one."""
-    from upstander.accounts.setup import ensure_installation
+    from upstander.operations.records import install
 
-    ensure_installation()
+    install()
 
 
 def login(client: Client, cast: Cast, username: str) -> Client:

@@ -66,8 +66,8 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
     from tqdm import tqdm
 
     from upstander.accounts.models import Organisation
-    from upstander.accounts.setup import ensure_installation
     from upstander.audit.log import record
+    from upstander.operations.records import install
     from upstander.worldgen.build import build_world, write_world
     from upstander.worldgen.truth import assemble
     from upstander.worldgen.writer import ACTOR, BulkWriter, max_ids
@@ -77,7 +77,7 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
                       reporter_attrition=reporter_attrition, female_case_to_answer=female_case_to_answer)
     # The organisations the world's reports are sealed to. The `worldgen` command has already refused a data dir
     # without an installation (fail closed); a test's empty database gets its installation here.
-    ensure_installation()
+    install()
     _refuse_if_populated()
     models = _models()
     offsets = max_ids(models)

@@ -49,9 +49,9 @@ def test_every_staff_url_refuses_an_anonymous_visitor(client, db):
 
 
 def test_the_health_check_is_public_and_reports_ok_on_a_ready_installation(client, db):
-    from upstander.accounts.setup import ensure_installation
+    from upstander.operations.records import install
 
-    ensure_installation()
+    install()
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
