@@ -107,7 +107,7 @@ def test_the_tick_command_prints_one_json_document_and_is_idempotent(opened):
     assert second["escalated_to_supervisor"] == 0 and second["breaches_open"] == 1
 
 
-def test_on_the_synthetic_force_tick_run_twice_escalates_each_breach_once(db):
+def test_on_the_synthetic_force_tick_run_twice_escalates_each_breach_once(installation):
     from datetime import date
 
     from upstander.worldgen.generate import generate

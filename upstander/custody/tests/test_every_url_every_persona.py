@@ -54,6 +54,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "accounts/staff/<uuid:public_id>/disable": (frozenset({"admin"}),
                                                 lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/disable"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
+    # The operator's monitoring system, with its bearer token: no persona (404 without a token, 401 without it).
+    "metrics": (NOBODY, lambda w: "/metrics"),
     "report/": (EVERYONE, lambda w: "/report/"),
     "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": (
         EVERYONE, lambda w: "/report/new/how"),

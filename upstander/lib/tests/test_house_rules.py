@@ -24,6 +24,7 @@ RAW_SQL_ALLOWED = {
     "upstander.cases.queue": "a window query the ORM cannot express on both databases",
     "upstander.insight.live": "streams structured facts into the columnar layer",
     "upstander.health": "a liveness probe of the database",
+    "upstander.operations.setup": "PostgreSQL's advisory lock, so two processes setting up one database take turns",
 }
 
 
