@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 import click
+
+from upstander.lib.runtime import setup_django  # noqa: F401 (commands ask the command line for it)
 
 # name -> "module:attribute" of a click command or group.
 SUBCOMMANDS = {
@@ -49,16 +50,6 @@ class LazyGroup(click.Group):
                 return None  # not built yet in this checkout
             raise
         return getattr(module, attr)
-
-
-def setup_django() -> None:
-    """Configure Django for a command. Safe to call twice."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.settings")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
 
 
 def require_installation() -> None:

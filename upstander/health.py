@@ -59,9 +59,12 @@ def _installation() -> Check:
 
 
 def _keys() -> Check:
-    from upstander.lib.keys import missing_keys
+    """The installation's key files, and a key for every kind of organisation reports are sealed to."""
+    from upstander.accounts.models import Organisation, OrganisationKind
+    from upstander.lib.keys import missing_key_files
 
-    missing = missing_keys()
+    present = set(Organisation.objects.values_list("kind", flat=True))
+    missing = missing_key_files() + [f"organisation key: {k}" for k in OrganisationKind.values if k not in present]
     return {"ok": not missing, "missing": missing}
 
 

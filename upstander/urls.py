@@ -3,11 +3,11 @@
 from django.urls import include, path
 
 from upstander import health
-from upstander.operations import views as operations_views
+from upstander.oversight import metrics_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("metrics", operations_views.metrics, name="metrics"),
+    path("metrics", metrics_views.metrics, name="metrics"),
     path("accounts/", include("upstander.accounts.urls")),
     path("report/", include("upstander.intake.urls")),
     path("cases/reports/", include("upstander.cases.report_urls")),

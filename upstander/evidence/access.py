@@ -19,10 +19,10 @@ from upstander.accounts.models import User
 from upstander.audit.log import record
 from upstander.cases.access import get_case_for
 from upstander.cases.choices import FIRM_LINKS
-from upstander.cases.guards import holds
 from upstander.cases.models import Allegation, Case, SubjectMention
+from upstander.cases.permissions import may
 from upstander.evidence import review, sealing
-from upstander.evidence.actions import REVIEW_WHO
+from upstander.evidence.actions import REVIEW
 from upstander.evidence.models import ChatExport, ChatMessage, ChatSender, SealedExportKey, WholeChatReading
 from upstander.lib import clock
 
@@ -64,7 +64,7 @@ def get_message_for(export: ChatExport, message_id) -> ChatMessage:
 
 
 def may_review(actor, case: Case) -> bool:
-    return holds(actor, case, REVIEW_WHO)
+    return may(actor, case, REVIEW).allowed
 
 
 def subjects_of(case: Case) -> set[int]:

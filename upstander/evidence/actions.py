@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from upstander.audit.log import Actor
-from upstander.cases.guards import Refused, atomic, label, record, require, require_open, require_reasons
+from upstander.cases import workflow
+from upstander.cases.guards import Refused, atomic, label, record, require_reasons
 from upstander.cases.models import Case
+from upstander.cases.permissions import check
 from upstander.evidence import review, sealing
 from upstander.evidence.classifier.model import Verdict
 from upstander.evidence.models import (
@@ -33,7 +35,7 @@ from upstander.evidence.models import (
 from upstander.evidence.parsing import Kind, ParsedChat, ParseError, read_bytes
 from upstander.lib import clock, crypto
 
-REVIEW_WHO = ("owner", "assessor", "investigator", "supervisor", "overseer")
+REVIEW = "review_evidence"  # policy/workflow.toml: [action.review_evidence]
 INSERT_BATCH = 2000
 
 
@@ -51,13 +53,13 @@ class Attached:
 def _require_reviewer(actor, case: Case, doing: str) -> None:
     if isinstance(actor, Actor):
         raise Refused(f"Refused: only a person on the case may {doing}.")
-    require(actor, case, REVIEW_WHO, doing)
+    check(actor, case, REVIEW)
 
 
 def _may_attach(actor, case: Case) -> None:
     if isinstance(actor, Actor) and actor.role == "system":
         return  # an operator's command (upstander evidence review --case), audited as system:evidence
-    require(actor, case, REVIEW_WHO, "attach a chat export")
+    check(actor, case, REVIEW)
 
 
 def _storable(name: str) -> str:
@@ -118,7 +120,8 @@ def do_attach_export(*, actor, case: Case, name: str, data: bytes, order: str | 
     ParseError (naming the file and line) and changes nothing. The original is kept encrypted; its SHA-256 is in
     the audit event, so a hearing can be shown it is the file that came in."""
     _may_attach(actor, case)
-    require_open(case, "attach a chat export")
+    if not workflow.is_open(case.state):  # an operator's command is not asked `check`, so closed cases are refused here
+        raise Refused(f"Refused: case {case.code} is closed, so no export can be attached to it.")
     chat = read_bytes(name, data, order=order)
     if not chat.people_messages:
         raise EmptyExport(name, "it holds no messages from people (only system notices)")

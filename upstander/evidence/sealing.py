@@ -4,7 +4,8 @@ Each export has its own random data key (lib/crypto); the original file, every m
 lines are encrypted under it, each ciphertext bound to the export and its place in it, so nothing can be swapped
 between exports or messages. The data key is sealed to the organisations that `recipients()` names: the same ones a
 report on the case's route is sealed to. That one function is the only place this app decides whose keys those
-are, so it can be re-pointed when report sealing moves to its own core."""
+are: it asks the reports core (reports/sealing.py), and every key is checked against its pin before anything is
+sealed to it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from uuid import UUID
 
 from upstander.accounts.models import Organisation
 from upstander.cases.models import Case
-from upstander.intake import sealing as report_sealing
 from upstander.lib import crypto
+from upstander.reports import pins
+from upstander.reports import sealing as report_sealing
 
 CHUNK = 4 * 1024 * 1024
 
@@ -31,7 +33,9 @@ def recipients(case: Case) -> list[Organisation]:
 
 
 def seal_key(data_key: bytes, organisation: Organisation) -> bytes:
-    return crypto.seal(bytes(organisation.public_key), data_key)
+    """Sealed only to the organisation's pinned key: a public key swapped in the database is refused
+    (reports/pins.py), as it is for reports."""
+    return crypto.seal(pins.verified_public_key(organisation), data_key)
 
 
 def open_key(sealed: dict[int, bytes], organisation: Organisation | None, private_key: bytes | None) -> bytes:

@@ -99,15 +99,6 @@ def missing_key_files() -> list[str]:
     return [str(p) for p in (force_signing_key_path(), force_signing_public_path(), pepper_path()) if not p.exists()]
 
 
-def missing_keys() -> list[str]:
-    missing = missing_key_files()
-    from upstander.accounts.models import Organisation, OrganisationKind
-
-    present = set(Organisation.objects.values_list("kind", flat=True))
-    missing += [f"organisation key: {k}" for k in OrganisationKind.values if k not in present]
-    return missing
-
-
 def receipt_pepper() -> bytes:
     path = pepper_path()
     if not path.exists():

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from upstander.health import operator_token_given
-from upstander.operations import metrics as prometheus
+from upstander.oversight import metrics as prometheus
 
 
 @never_cache
