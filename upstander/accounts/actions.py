@@ -10,7 +10,6 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.models import KeyGrant, Organisation, OrganisationKind, Role, User
@@ -107,10 +106,10 @@ def do_grant_key(*, actor: Actor, granter_key: bytes, user: User, password: str,
         raise PermissionDenied("the granter's key is not this organisation's key")
     salt = crypto.new_salt()
     with transaction.atomic():
-        KeyGrant.objects.filter(user=user, organisation=org, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        KeyGrant.objects.filter(user=user, organisation=org, revoked_at__isnull=True).update(revoked_at=clock.now())
         grant = KeyGrant.objects.create(
             user=user, organisation=org, wrapped_key=crypto.wrap_key(_password_kdf(password, salt), granter_key),
-            salt=salt, granted_by=granted_by, granted_at=timezone.now())
+            salt=salt, granted_by=granted_by, granted_at=clock.now())
         record(actor, "key.grant", user, reason=f"access to {org.slug} key")
     return grant
 
@@ -181,6 +180,6 @@ def do_record_login(*, user: User, ok: bool, reason: str = "") -> None:
             User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
             user.refresh_from_db(fields=["failed_logins"])
             if user.failed_logins >= LOGIN_FAILURES_BEFORE_LOCKOUT:
-                User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + LOCKOUT, failed_logins=0)
+                User.objects.filter(pk=user.pk).update(locked_until=clock.now() + LOCKOUT, failed_logins=0)
                 reason = (reason + "; " if reason else "") + "account locked"
         record(user, "login.success" if ok else "login.failure", user, reason=reason)

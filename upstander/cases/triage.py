@@ -13,7 +13,7 @@ from django.db.models import IntegerField, Q, Value, When
 from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import REPORTER_ROLE, actor_of
-from upstander.cases import clocks, workflow
+from upstander.cases import workflow
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
 from upstander.cases.guards import (
@@ -66,7 +66,7 @@ def do_open_case(*, actor, report: Report) -> Case:
     """Open a case from a report in the actor's inbox. A handler who opens it becomes its owner."""
     with atomic():
         _require_inbox(actor, report, "open a case from it")
-        today = clocks.today()
+        today = clock.today()
         opening = workflow.initial_stage()
         case = Case.objects.create(
             code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
@@ -117,7 +117,7 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
     with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
         force = sealing.force()
-        report.released_on = clocks.today()
+        report.released_on = clock.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from upstander.accounts.actions import ROLE_ORGANISATION, do_create_staff_user, do_grant_key
 from upstander.accounts.models import Role, User
-from upstander.accounts.setup import ensure_installation
 from upstander.audit.log import Actor
+from upstander.operations.records import install
 
 PERSONAS: list[tuple[str, str]] = [
     ("handler_a", Role.HANDLER),
@@ -34,7 +34,7 @@ def create_cast(password_for=lambda name: f"{name}-correct-horse-battery", *, un
     """Set up the installation and one account per persona. Keys are granted the way a real first member would:
     the set-up hands the new organisation key to the first member, who re-wraps it for the others."""
     actor = Actor.system("setup")
-    cast = Cast(org_keys=ensure_installation())
+    cast = Cast(org_keys=install())
     persons = persons or {}
     for username, role in names or PERSONAS:
         password = password_for(username)

@@ -29,7 +29,6 @@ from upstander.accounts.actions import do_create_staff_user
 from upstander.accounts.models import User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import Actor
-from upstander.cases import clocks
 from upstander.cases.conflicts import REFUSAL
 from upstander.cases.escalations import run_tick
 from upstander.cases.forms import staff_label
@@ -37,12 +36,12 @@ from upstander.cases.models import Case, Report
 from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _write
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
-from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
 from upstander.testing.fixtures import login
-from upstander.testing.journeys import report_for
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in, report_for
 
 CANARY = {
     "name": "Zephyrine Quillfeather", "family name": "Quillfeather", "staff number": "QZ7719",
@@ -89,7 +88,7 @@ NOT_FETCHED = {
 # Pages that list every staff account of the installation by name, whatever anyone reported: the administrator's
 # staff accounts page names the reporter because they have an account, not because they reported. Everything else
 # about the reporter (staff number, e-mail, unit) must still never appear there.
-ACCOUNT_LISTS = {"/accounts/staff/"}
+ACCOUNT_LISTS = {"/accounts/staff/", "/custody/accounts/"}
 NAMES = {"name", "family name"}
 
 
@@ -317,7 +316,7 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     walk.act("handler_a", case, "statement", {"text": "He followed me to the car park after the leaving do."})
     walk.sweep("with cases, allegations and assignments", _urls(cast, roster))
 
-    run_tick(actor=Actor.system("tick"), on=clocks.today() + timedelta(days=40))
+    run_tick(actor=Actor.system("tick"), on=clock.today() + timedelta(days=40))
     for escalation in case.escalations.all():
         walk.post("supervisor", reverse("cases:escalation_seen", kwargs={"code": case.code,
                                                                        "public_id": escalation.public_id}),
