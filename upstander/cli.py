@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 import click
+
+from upstander.lib.runtime import setup_django  # noqa: F401 (commands ask the command line for it)
 
 # name -> "module:attribute" of a click command or group.
 SUBCOMMANDS = {
     "demo": "upstander.commands.demo:demo",
     "serve": "upstander.commands.serve:serve",
+    "backup": "upstander.commands.backup:backup",
+    "restore": "upstander.commands.backup:restore",
     "migrate": "upstander.commands.basic:migrate",
     "check": "upstander.commands.basic:check",
     "keys": "upstander.commands.keys:keys",
@@ -27,6 +30,7 @@ SUBCOMMANDS = {
     "intake": "upstander.intake.commands:intake",
     "accounts": "upstander.accounts.commands:accounts",
     "witness": "upstander.witness.commands:witness",
+    "evidence": "upstander.evidence.command:evidence",
 }
 
 
@@ -48,28 +52,25 @@ class LazyGroup(click.Group):
         return getattr(module, attr)
 
 
-def setup_django() -> None:
-    """Configure Django for a command. Safe to call twice."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstander.settings")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
-
-
-def ensure_ready(*, quiet: bool = True) -> None:
-    """Every command except serve and check works on an empty data dir: create the schema and keys it needs.
-    Migrations and key creation are idempotent, so an interrupted earlier run is simply completed."""
+def require_installation() -> None:
+    """Fail closed (every command except demo, migrate and keys init): refuse, saying what is missing and how to
+    point at it, unless the data dir or database holds an installation whose keys match it. Creates nothing."""
     setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    from upstander.operations.setup import require_installation as require
 
-    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", interactive=False, verbosity=0, stdout=sys.stderr)
-    from upstander.accounts.setup import ensure_installation
+    require()
 
-    ensure_installation(quiet=quiet)
+
+# The old name: commands that used to create what they lacked now refuse instead (issue 16).
+ensure_ready = require_installation
+
+
+def set_up_installation() -> bool:
+    """Create or complete an installation (migrate, keys init, demo); True when it was created now."""
+    setup_django()
+    from upstander.operations.setup import set_up_installation as set_up
+
+    return set_up()[1]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,11 +80,17 @@ def cli() -> None:
 
 def main() -> None:
     from upstander.env import ConfigError
+    from upstander.lib.keys import KeyMissing
+    from upstander.operations.errors import InstallationError
 
     try:
         cli(prog_name="upstander")
     except ConfigError as exc:
         click.echo(f"upstander: configuration error: {exc}", err=True)
+        sys.exit(2)
+    except (InstallationError, KeyMissing) as exc:
+        # The fail-closed refusals and missing keys: a message that says what to do, never a traceback.
+        click.echo(f"upstander: {exc}", err=True)
         sys.exit(2)
 
 

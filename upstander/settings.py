@@ -31,10 +31,12 @@ def _secret_key() -> str:
     if PRODUCTION:
         raise ConfigError("UPSTANDER_SECRET_KEY is not set. Set it to a long random value, e.g. "
                           "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.")
-    # Embedded default: a random key generated on first use and kept in the data dir (never a fixed fallback).
-    from upstander.lib.keyfiles import embedded_secret_key
+    # Embedded default: a random key kept in the data dir (never a fixed fallback). Reading settings creates
+    # nothing: until an installation is set up (migrate, keys init, demo) the key exists only in this process, and
+    # setting up keeps it, or the one another process kept first (upstander/installation/setup.py).
+    from upstander.lib.keyfiles import existing_secret_key, new_secret_key
 
-    return embedded_secret_key(DATA_DIR)
+    return existing_secret_key(DATA_DIR) or new_secret_key()
 
 
 SECRET_KEY = _secret_key()
@@ -59,9 +61,12 @@ INSTALLED_APPS = [
     "upstander.insight",
     "upstander.custody",
     "upstander.workspace",
+    "upstander.evidence",
+    "upstander.operations",
 ]
 
 MIDDLEWARE = [
+    "upstander.lib.middleware.RequestMetricsMiddleware",
     "upstander.lib.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so it sees a view's database error first (a retry, or the reporter's "nothing was lost" page).
+    "upstander.lib.middleware.ReporterDatabaseAwayMiddleware",
 ]
 
 ROOT_URLCONF = "upstander.urls"
@@ -204,6 +211,16 @@ INTAKE_RECEIPT_WINDOW_MINUTES = env_int("UPSTANDER_RECEIPT_WINDOW_MINUTES", 10, 
 AUDIT_RESETTABLE = env_bool("UPSTANDER_AUDIT_RESETTABLE", False)
 
 QUICK_EXIT_URL = env_str("UPSTANDER_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+
+# Operations (docs/operations.md). /healthz caches its expensive checks this long per process; /metrics and the
+# details of /healthz need this bearer token (unset: /metrics answers 404); per-process request counts are kept in
+# METRICS_DIR; a reporter's request meeting a database that is briefly away is retried for up to DB_RETRY_SECONDS.
+HEALTH_CACHE_SECONDS = env_int("UPSTANDER_HEALTH_CACHE_SECONDS", 60, minimum=0)
+METRICS_TOKEN = env_str("UPSTANDER_METRICS_TOKEN", "") or ""
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ConfigError("UPSTANDER_METRICS_TOKEN must be at least 32 characters (a long random value)")
+METRICS_DIR = Path(env_str("UPSTANDER_METRICS_DIR") or (DATA_DIR / "metrics"))
+DB_RETRY_SECONDS = env_int("UPSTANDER_DB_RETRY_SECONDS", 4, minimum=0)
 
 # Logging: to stderr, never request lines from reporter paths (no IPs, no user agents are logged anywhere).
 LOGGING = {

@@ -6,25 +6,28 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from upstander.accounts.models import KeyGrant, Organisation, OrganisationKind, Role, User
 from upstander.audit.log import Actor, record
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 
 ORG_NAMES = {
     OrganisationKind.FORCE: ("psu", "Professional Standards"),
     OrganisationKind.OVERSEER: ("overseer", "Independent Office for Police Conduct"),
     OrganisationKind.CUSTODIANS: ("custodians", "Identity custodians"),
+    OrganisationKind.CIRCLES: ("circles", "Listening circles"),
 }
 
-# Which organisation's key each role holds. Analysts and administrators hold none: they never read content.
+# Which organisation's key each role holds: least privilege, one row per role in docs/key-custody.md (a test reads
+# both). Facilitators hold the listening circles' key, which opens only the disclosures they recorded until a case
+# team takes each on, never the force's. Analysts and administrators hold none: they never read content.
 ROLE_ORGANISATION = {
-    Role.FACILITATOR: OrganisationKind.FORCE,
+    Role.FACILITATOR: OrganisationKind.CIRCLES,
     Role.HANDLER: OrganisationKind.FORCE,
     Role.SUPERVISOR: OrganisationKind.FORCE,
     Role.OVERSEER: OrganisationKind.OVERSEER,
@@ -103,12 +106,53 @@ def do_grant_key(*, actor: Actor, granter_key: bytes, user: User, password: str,
         raise PermissionDenied("the granter's key is not this organisation's key")
     salt = crypto.new_salt()
     with transaction.atomic():
-        KeyGrant.objects.filter(user=user, organisation=org, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        KeyGrant.objects.filter(user=user, organisation=org, revoked_at__isnull=True).update(revoked_at=clock.now())
         grant = KeyGrant.objects.create(
             user=user, organisation=org, wrapped_key=crypto.wrap_key(_password_kdf(password, salt), granter_key),
-            salt=salt, granted_by=granted_by, granted_at=timezone.now())
+            salt=salt, granted_by=granted_by, granted_at=clock.now())
         record(actor, "key.grant", user, reason=f"access to {org.slug} key")
     return grant
+
+
+def end_sessions(user: User) -> int:
+    """Delete every session of `user`: the organisation key held in a session goes with it."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def do_move_members_to_their_roles_key(*, actor: Actor) -> list[User]:
+    """Bring accounts made before a change to ROLE_ORGANISATION in line with it. Made for facilitators, who held
+    the force's key before listening circles had their own: each such account's grants of any other organisation's
+    key are revoked, its sessions (and the key copy in them) end, and it joins its role's organisation, whose key a
+    member who holds it then gives through key custody (docs/key-custody.md, "Upgrading"). Idempotent: run by
+    accounts.setup.ensure_organisations on every `upstander migrate` and `upstander keys init`. Audited per account
+    (`custody.role_key_revoked`, on the overseer's custody page). A role whose organisation does not exist yet is
+    left alone."""
+    orgs = {o.kind: o for o in Organisation.objects.all()}
+    moved: list[User] = []
+    for role, kind in ROLE_ORGANISATION.items():
+        org = orgs.get(kind)
+        if org is None:
+            continue
+        other_grants = KeyGrant.objects.filter(revoked_at__isnull=True).exclude(organisation=org)
+        stale = User.objects.filter(role=role).filter(
+            ~Q(organisation=org) | Q(organisation__isnull=True) | Q(pk__in=other_grants.values("user_id")))
+        for user in stale.order_by("pk"):
+            with transaction.atomic():
+                grants = other_grants.filter(user=user)
+                held = sorted(grants.values_list("organisation__slug", flat=True))
+                grants.update(revoked_at=clock.now())
+                User.objects.filter(pk=user.pk).update(organisation=org)
+                end_sessions(user)
+                record(actor, "custody.role_key_revoked", user,
+                       reason=f"the {Role(role).label} role holds the {org.slug} key only; revoked: "
+                              f"{', '.join(held) or 'none held'}")
+            moved.append(user)
+    return moved
 
 
 def unwrap_member_key(user: User, password: str) -> bytes | None:
@@ -136,6 +180,6 @@ def do_record_login(*, user: User, ok: bool, reason: str = "") -> None:
             User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
             user.refresh_from_db(fields=["failed_logins"])
             if user.failed_logins >= LOGIN_FAILURES_BEFORE_LOCKOUT:
-                User.objects.filter(pk=user.pk).update(locked_until=timezone.now() + LOCKOUT, failed_logins=0)
+                User.objects.filter(pk=user.pk).update(locked_until=clock.now() + LOCKOUT, failed_logins=0)
                 reason = (reason + "; " if reason else "") + "account locked"
         record(user, "login.success" if ok else "login.failure", user, reason=reason)

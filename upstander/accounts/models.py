@@ -24,6 +24,9 @@ class OrganisationKind(models.TextChoices):
     FORCE = "force", "The force's professional standards"
     OVERSEER = "overseer", "Independent overseer"
     CUSTODIANS = "custodians", "Identity custodians"
+    # Listening-circle facilitators: a key that opens only the disclosures they recorded, until a case team takes
+    # each one on (docs/key-custody.md). Never the force's key.
+    CIRCLES = "circles", "Listening circles"
 
 
 class Organisation(models.Model):

@@ -1,4 +1,5 @@
-"""First-use set-up of an installation: key files and the three key-holding organisations. Idempotent."""
+"""First-use set-up of an installation: key files and the key-holding organisations (the force, the overseer, the identity
+custodians, the listening circles). Idempotent."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sys
 
 from django.conf import settings
 
-from upstander.accounts.actions import do_create_organisation
+from upstander.accounts.actions import do_create_organisation, do_move_members_to_their_roles_key
 from upstander.accounts.models import Organisation, OrganisationKind
 from upstander.audit.log import Actor
 from upstander.lib import crypto
@@ -17,7 +18,12 @@ from upstander.lib.keys import ensure_key_files, set_pin
 def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
     """Create any missing organisation. Returns {kind: private key} for the ones created now, so the caller can
     grant them to first members; the recovery secret is printed to stderr once and never kept (in demo mode it is
-    written beside the keys, a demo convenience)."""
+    written beside the keys, a demo convenience).
+
+    An installation made before an organisation existed gets it here, on its next `upstander migrate` or
+    `upstander keys init`, and accounts whose role now holds another organisation's key (facilitators, who held the
+    force's) lose the old grant and join their role's organisation (accounts.actions.do_move_members_to_their_roles_key,
+    audited)."""
     actor = actor or Actor.system("setup")
     created: dict[str, bytes] = {}
     for kind in OrganisationKind.values:
@@ -35,6 +41,7 @@ def ensure_organisations(actor: Actor | None = None) -> dict[str, bytes]:
         else:
             print(f"Recovery secret for {new.organisation.name} (print it and keep it safe): "
                   f"{new.recovery_secret}", file=sys.stderr)
+    do_move_members_to_their_roles_key(actor=actor)
     return created
 
 

@@ -19,8 +19,8 @@ def audit() -> None:
 def _witness_heads(path: Path, key_file: Path | None) -> tuple[list[dict], bytes | None, str]:
     """The witness's heads and the key to check their signatures with: --witness-key, else the overseer's public
     key deployed with this server's configuration."""
+    from upstander.audit.witness_formats import BadHead, read_heads
     from upstander.lib import crypto, keys
-    from upstander.witness.formats import BadHead, read_heads
 
     try:
         heads = read_heads(path.read_text())

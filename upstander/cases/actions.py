@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from upstander.cases import rules, workflow
+from upstander.cases import hooks, rules, workflow
 from upstander.cases.choices import FIRM_LINKS, Finding, Outcome, Severity
 from upstander.cases.guards import Refused, atomic, check, label, move, now, record, refresh_due, require_reasons
 from upstander.cases.models import Allegation, Case, Decision, Referral, StageEvent
 from upstander.lib import clock, policy
-from upstander.safeguarding.actions import do_check_separation
 
 
 def _decision(case: Case, kind: str, value: str, *, actor, reasons: str = "", allegation=None) -> Decision:
@@ -48,7 +47,7 @@ def do_add_allegation(*, actor, case: Case, category: str, subject=None, mention
             case.save(update_fields=["main_category"])
         record(actor, "allegation.create", allegation, reason=f"{case.code}: {category}")
         # Separation: a victim must not be left working alongside the subject (safeguarding issue).
-        do_check_separation(actor=actor, allegation=allegation)
+        hooks.check_separation(actor=actor, case=case, allegation=allegation)
     return allegation
 
 

@@ -24,6 +24,7 @@ from upstander.cases.choices import FIRM_LINKS, AssignmentRole, Outcome, Reporte
 from upstander.cases.escalations import seen_action
 from upstander.cases.models import Assignment, Case, Decision, Escalation, Flag, StageEvent, SubjectMention
 from upstander.cases.permissions import may
+from upstander.lib import clock
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
 
@@ -238,7 +239,7 @@ def case_context(actor, case: Case, *, error: str = "", problems: list | None = 
     """Everything the case page shows. `bound` holds a form that came back with errors, under its slot ("handover",
     "step:route", "outcome:<allegation id>"), so the page shows it with what was typed and what to correct."""
     bound = bound or {}
-    today = clocks.today()
+    today = clock.today()
     names = Names()
     subjects = [m.person for m in SubjectMention.objects.filter(report__case=case, link_status__in=FIRM_LINKS)
                 .select_related("person")]

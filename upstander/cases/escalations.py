@@ -15,6 +15,7 @@ from upstander.accounts.models import Role, User
 from upstander.cases import clocks
 from upstander.cases.guards import Refused, atomic, check, label, now, record
 from upstander.cases.models import Case, Escalation, EscalationLevel
+from upstander.lib import clock
 
 CHUNK = 1000
 
@@ -40,7 +41,7 @@ def run_tick(*, actor, on: date | None = None, progress=None) -> TickResult:
     """Refresh every open case's due-date cache and escalate each breach once. Idempotent."""
     if getattr(actor, "role", None) != "system":
         raise Refused("Refused: tick runs as a system actor (system:tick).")
-    on = on or clocks.today()
+    on = on or clock.today()
     clock_spec = clocks.spec()  # read once: the policy file does not change during a run
     supervisor_days = int(clock_spec.get("supervisor_days", 7))
     result = TickResult(on=on.isoformat())

@@ -61,6 +61,7 @@ ACTIONS = {
     "override_conflict": "override a conflict of interest",
     "see_escalation": "mark this escalation seen",
     "see_overseer_escalation": "mark this escalation seen",
+    "review_evidence": "review chat evidence on this case",
 }
 
 

@@ -6,6 +6,8 @@ exists, PermissionDenied when they may see it but not act on it. Reading content
   once the overseer has released them (Report.released_on); new reports (no case yet) for triage, and those whose
   case they may see (cases/access.py).
 - Facilitator: the listening-circle disclosures they recorded, until a case team takes them on (a case exists).
+  They open them with the listening circles' key (never the force's): the copy of a report's key sealed to the
+  circles is deleted when a case team takes it on (cases/triage.py), so the key alone opens nothing more.
 - Custodian, analyst, administrator: none.
 """
 
@@ -19,7 +21,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from upstander.accounts.models import OrganisationKind, Role, User
+from upstander.accounts.actions import ROLE_ORGANISATION
+from upstander.accounts.models import Organisation, OrganisationKind, Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import record
 from upstander.cases.access import visible_cases
@@ -70,11 +73,21 @@ class OpenedReport:
     attachments: list[dict] = field(default_factory=list)
 
 
+def key_organisation(actor: User) -> Organisation | None:
+    """The organisation whose sealed copy of a report's key the actor's session key may open: their organisation,
+    only where it is the one their role holds (accounts.actions.ROLE_ORGANISATION). A facilitator's is the
+    listening circles', whatever an account made before circles had their own key says."""
+    org = actor.organisation
+    if org is None or ROLE_ORGANISATION.get(Role(actor.role)) != org.kind:
+        return None
+    return org
+
+
 def open_report_for(actor: User, public_id: str | uuid.UUID, org_private_key: bytes | None) -> OpenedReport:
     """Decrypt a report with the organisation key unlocked in the actor's session; the read is audited.
     Raises sealing.KeyUnavailable when the session holds no key that opens it."""
     report = get_report_for(actor, public_id)
-    data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)
+    data_key = sealing.data_key_for_org(report, key_organisation(actor), org_private_key)
     opened = OpenedReport(report=report, data_key=data_key, narrative=sealing.decrypt_field(data_key, report, "narrative"),
                           place=sealing.decrypt_field(data_key, report, "place"),
                           identity=sealing.decrypt_identity(data_key, report),
@@ -89,7 +102,7 @@ def open_report_file_for(actor: User, public_id: str | uuid.UUID, file_id, org_p
     """One of a report's files (the copy with metadata removed), opened with the organisation key in the actor's
     session; the read is audited. Raises sealing.KeyUnavailable or attachments.FileUnavailable."""
     report = get_report_for(actor, public_id)
-    data_key = sealing.data_key_for_org(report, actor.organisation, org_private_key)
+    data_key = sealing.data_key_for_org(report, key_organisation(actor), org_private_key)
     opened = open_clean_copy(report, file_id, data_key)
     with transaction.atomic():
         record(actor, "report.file_read", report)

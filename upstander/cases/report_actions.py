@@ -47,7 +47,9 @@ def do_reply_to_reporter(*, actor: User, report: Report, data_key: bytes, body: 
 def do_record_disclosure(*, actor: User, data: ReportInput, session_on: date, consent: str,
                          receipt_key: ReceiptKey | None = None) -> Report:
     """One disclosure made in a listening circle becomes its own report, sealed like any other, with the
-    discloser's chosen mode and consent. Nothing said in a circle is left unrecorded. Raises
+    discloser's chosen mode and consent. Nothing said in a circle is left unrecorded. It is sealed to the listening
+    circles' key too (the facilitator's, never the force's), so the facilitator can read it back until a case team
+    takes it on; opening a case deletes that copy (cases/triage.py). Raises
     pins.RecipientKeyRefused, with nothing stored, when an organisation key on record is not the pinned one."""
     if actor.role != Role.FACILITATOR:
         raise PermissionDenied("only a listening-circle facilitator records disclosures")

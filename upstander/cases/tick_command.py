@@ -41,6 +41,9 @@ def tick(as_json: bool, on: str) -> None:
     retaliation = run_retaliation_monitoring(actor=actor, as_of=day)
     retention = purge_due(actor=actor, today=day)
     swept = sweep()
+    from upstander.operations.actions import do_record_run
+
+    do_record_run(actor=actor, job="tick")  # when tick last ran, for monitoring (/metrics); the checkpoint covers it
     from upstander.audit.checkpoints import do_checkpoint_if_due
 
     made = do_checkpoint_if_due(actor=actor)

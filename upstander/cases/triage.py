@@ -13,7 +13,7 @@ from django.db.models import IntegerField, Q, Value, When
 from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import REPORTER_ROLE, actor_of
-from upstander.cases import clocks, workflow
+from upstander.cases import workflow
 from upstander.cases.access import inbox_reports
 from upstander.cases.choices import AssignmentRole, Route
 from upstander.cases.guards import (
@@ -54,11 +54,19 @@ def _attach_report_flags(report: Report, case: Case) -> None:
     Flag.objects.filter(report=report, case__isnull=True).update(case=case)
 
 
+def _withdraw_from_circles(actor, report: Report) -> None:
+    """A case team has taken the report on: the listening circles' copy of its key goes, in the caller's
+    transaction, so no facilitator can open it from now on, even holding the circles' key (docs/key-custody.md)."""
+    if sealing.withdraw_from_circles(report):
+        record(actor, "report.circles_key_withdrawn", report,
+               reason="a case team took it on: the listening circles' copy of its key was deleted")
+
+
 def do_open_case(*, actor, report: Report) -> Case:
     """Open a case from a report in the actor's inbox. A handler who opens it becomes its owner."""
     with atomic():
         _require_inbox(actor, report, "open a case from it")
-        today = clocks.today()
+        today = clock.today()
         opening = workflow.initial_stage()
         case = Case.objects.create(
             code=new_case_code(), handling_org=report.handling_org, handling_unit=actor.unit, route=report.route,
@@ -66,6 +74,7 @@ def do_open_case(*, actor, report: Report) -> Case:
             main_category=(report.categories or [""])[0], owner=actor if actor.role == Role.HANDLER else None)
         report.case = case
         report.save(update_fields=["case"])
+        _withdraw_from_circles(actor, report)
         # The reporter's day only (no time of day is kept on reporter paths): the start of the day it arrived.
         StageEvent.objects.create(case=case, stage=opening, at=start_of_day(report.received_on), actor="reporter")
         if case.owner_id:
@@ -86,6 +95,7 @@ def do_add_report_to_case(*, actor, report: Report, case: Case) -> Case:
             raise Refused("Refused: an independent-route report cannot join a force case until the overseer releases it.")
         report.case = case
         report.save(update_fields=["case"])
+        _withdraw_from_circles(actor, report)
         if report.received_on < case.came_to_attention_on:
             case.came_to_attention_on = report.received_on
             case.save(update_fields=["came_to_attention_on"])
@@ -107,7 +117,7 @@ def do_release_report(*, actor, report: Report, reasons: str, data_key: bytes | 
     with pins.alerting_on_refusal(), atomic():
         reasons = require_reasons(reasons, "release a report to the force")
         force = sealing.force()
-        report.released_on = clocks.today()
+        report.released_on = clock.today()
         report.handling_org = force
         report.save(update_fields=["released_on", "handling_org"])
         if data_key is not None and not SealedKey.objects.filter(report=report, organisation=force).exists():

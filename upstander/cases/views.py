@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from upstander.accounts import session_keys
 from upstander.accounts.models import Role, User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES, staff_view
-from upstander.cases import actions, clocks, forms, workflow
+from upstander.cases import actions, forms, workflow
 from upstander.cases.access import get_case_for, get_report_for_triage, inbox_reports
 from upstander.cases.assignments import accounts_requested, handover_count, read_statements, statement_report
 from upstander.cases.case_page import action_form, case_context
@@ -26,6 +26,7 @@ from upstander.cases.models import Allegation, Case, Escalation, Flag, SubjectMe
 from upstander.cases.permissions import may
 from upstander.cases.queue import QueueFilters, filtered, rows, without_jit
 from upstander.cases.triage import search_roster
+from upstander.lib import clock
 from upstander.lib.policy import category_label
 from upstander.people.models import Person
 from upstander.reports import sealing
@@ -38,7 +39,7 @@ CASE_ROLES = CASE_CONTENT_ROLES
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """The queue: filters (stage, overdue, category, owner, flags, escalated), most urgent first."""
-    today = clocks.today()
+    today = clock.today()
     form = forms.QueueFilterForm(request.GET or None, actor=request.user)
     chosen = QueueFilters(**form.cleaned_data) if form.is_valid() else QueueFilters()
     cases = filtered(request.user, chosen, today).select_related("owner")
@@ -60,7 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     reports = inbox_reports(request.user).order_by("received_on", "id")  # type: ignore[arg-type]
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    today = clocks.today()
+    today = clock.today()
     entries = [{"public_id": r.public_id, "received_on": r.received_on, "days": (today - r.received_on).days,
                 "route": r.get_route_display(), "mode": r.get_mode_display(), "channel": r.get_channel_display(),
                 "categories": ", ".join(category_label(c) for c in r.categories), "released": r.released_on}
@@ -452,6 +453,6 @@ def people_search(request: HttpRequest, code: str) -> HttpResponse:
     mention = SubjectMention.objects.filter(report__case=case, public_id=mention_id).first() if mention_id else None
     return render(request, "cases/people_search.html", {
         "case": case, "query": query, "people": search_roster(query) if query else [], "mention": mention,
-        "can_link": may(request.user, case, "link_mention").allowed, "today": clocks.today(),
+        "can_link": may(request.user, case, "link_mention").allowed, "today": clock.today(),
         "mentions": list(SubjectMention.objects.filter(report__case=case).select_related("person"))})
 

@@ -9,7 +9,8 @@ import sys
 
 import click
 
-from upstander.cli import ensure_ready, setup_django
+from upstander.cli import require_installation, set_up_installation
+from upstander.lib import clock
 
 DEMO_STAFF = 3000
 DEMO_YEARS = 6
@@ -25,20 +26,21 @@ def _enter_demo_mode() -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--staff", default=DEMO_STAFF, show_default=True, type=int, help="Size of the synthetic force.")
 @click.option("--no-serve", is_flag=True, help="Set everything up and print the accounts, but do not serve.")
-def demo(port: int, staff: int, no_serve: bool) -> None:
+@click.option("--tick-every", default=300, show_default=True, type=click.IntRange(min=0), metavar="SECONDS",
+              help="Run `upstander tick` in the background this often while serving (0: never).")
+def demo(port: int, staff: int, no_serve: bool, tick_every: int) -> None:
     """Migrate, generate a synthetic force if the database is empty, create demo accounts, print them, serve."""
     _enter_demo_mode()
-    ensure_ready()
+    set_up_installation()
     from upstander.people.models import Person
 
     if not Person.objects.exists():
         from upstander.worldgen.generate import generate
 
         click.echo(f"Generating a synthetic force of {staff:,} staff over {DEMO_YEARS} years…", err=True)
-        from django.utils import timezone
 
         # The demo's world ends today so its open cases look current; the seed still fixes everything else.
-        generate(staff=staff, years=DEMO_YEARS, seed=DEMO_SEED, end_date=timezone.localdate(), progress=True)
+        generate(staff=staff, years=DEMO_YEARS, seed=DEMO_SEED, end_date=clock.today(), progress=True)
     from upstander.commands.demo_accounts import ensure_demo_accounts
 
     accounts = ensure_demo_accounts()
@@ -53,10 +55,14 @@ def demo(port: int, staff: int, no_serve: bool) -> None:
     sys.stdout.flush()
     if no_serve:
         return
+    from upstander.commands.demo_scheduler import start_tick_loop
+
+    start_tick_loop(tick_every)
+    sys.stdout.flush()
     from django.core.management import call_command
 
-    # The overseer's witness: a separate process with its own data directory (audit/demo_witness.py).
-    from upstander.audit.demo_witness import start_demo_witness
+    # The overseer's witness: a separate process with its own data directory (oversight/demo_witness.py).
+    from upstander.oversight.demo_witness import start_demo_witness
 
     start_demo_witness(url.rstrip("/"))
     # runserver on loopback only; its request log is silenced in settings (no client addresses are logged).
@@ -69,7 +75,7 @@ def demo(port: int, staff: int, no_serve: bool) -> None:
 def totp(username: str, as_json: bool) -> None:
     """Print a demo account's current two-factor code (demo mode only)."""
     _enter_demo_mode()
-    setup_django()
+    require_installation()
     from django_otp.oath import totp as totp_code
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

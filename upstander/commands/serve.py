@@ -1,5 +1,5 @@
 """`upstander serve`: the production server (gunicorn). Refuses to start without a real secret key, database and
-keys, and says what to set."""
+keys, and says what to set. Sizing: docs/operations.md ("Sizing")."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from upstander.env import env_int
 from upstander.lib.keys import legacy_signing_settings
 
 
@@ -34,28 +35,55 @@ def _refusals() -> list[str]:
     return problems
 
 
+SHM = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
+
+
+def gunicorn_command(*, host: str, port: int, workers: int, timeout: int, graceful_timeout: int,
+                     max_requests: int) -> list[str]:
+    """gunicorn run by this very interpreter (`python -m gunicorn`), so it is the one installed beside Upstander
+    whatever PATH holds (systemd and cron give a bare PATH; issue 16: `serve` crashed without the venv on it)."""
+    return [sys.executable, "-m", "gunicorn", "upstander.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--worker-class", "sync",
+            "--timeout", str(timeout), "--graceful-timeout", str(graceful_timeout),
+            # Recycle workers now and then (jittered so they do not all restart at once); 0 turns this off.
+            "--max-requests", str(max_requests), "--max-requests-jitter", str(max_requests // 10),
+            # No access log: Upstander never logs client addresses or user agents (DESIGN.md rule 6).
+            "--access-logfile", "/dev/null", "--error-logfile", "-",
+            # Worker heartbeats in memory, not on a disk that may stall (gunicorn's advice for containers).
+            *(["--worker-tmp-dir", SHM] if os.path.isdir(SHM) else [])]
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (the reverse proxy's).")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=lambda: env_int("UPSTANDER_WORKERS", 2, minimum=1), show_default="2",
+              type=click.IntRange(min=1), help="Worker processes (UPSTANDER_WORKERS); each needs ~300 MB of memory "
+              "and one submit at a time holds 64 MiB more for Argon2id.")
+@click.option("--timeout", default=lambda: env_int("UPSTANDER_WORKER_TIMEOUT", 60, minimum=5), show_default="60",
+              type=click.IntRange(min=5), help="Seconds before a silent worker is killed and restarted "
+              "(UPSTANDER_WORKER_TIMEOUT).")
+@click.option("--graceful-timeout", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a worker gets to finish its requests on restart or stop.")
+@click.option("--max-requests", default=2000, show_default=True, type=click.IntRange(min=0),
+              help="Restart a worker after this many requests (0: never).")
+def serve(host: str, port: int, workers: int, timeout: int, graceful_timeout: int, max_requests: int) -> None:
     """Run the production server (gunicorn) in production mode."""
     problems = _refusals()
     if problems:
         click.echo("upstander serve: refusing to start:\n  " + "\n  ".join(problems), err=True)
         sys.exit(2)
     os.environ["UPSTANDER_PRODUCTION"] = "1"
-    from upstander.cli import setup_django
+    from upstander.cli import require_installation
 
-    setup_django()
+    require_installation()
     from upstander.health import run_checks
 
-    failed = {k: v for k, v in run_checks().items() if not v.get("ok")}
+    failed = {k: v for k, v in run_checks(fresh=True).items() if not v.get("ok")}
     if failed:
-        click.echo(f"upstander serve: refusing to start: checks failed: {failed}. Run `upstander migrate` and "
-                   "`upstander keys init` first.", err=True)
+        click.echo(f"upstander serve: refusing to start: checks failed: {failed}. Run `upstander check` for "
+                   "details.", err=True)
         sys.exit(2)
-    # --no-sendfile keeps things simple; access logs are off: no client addresses are ever logged.
-    args = ["gunicorn", "upstander.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--access-logfile", "/dev/null", "--error-logfile", "-"]
-    os.execvp(args[0], args)  # noqa: S606 - fixed argument list, no shell
+    args = gunicorn_command(host=host, port=port, workers=workers, timeout=timeout,
+                            graceful_timeout=graceful_timeout, max_requests=max_requests)
+    click.echo(f"upstander serve: {workers} worker(s) on {host}:{port}, timeout {timeout} s", err=True)
+    os.execv(args[0], args)  # noqa: S606 - fixed argument list, no shell

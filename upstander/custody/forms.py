@@ -68,7 +68,8 @@ class DisclosureRequestForm(forms.Form):
 
 
 class DisclosureDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label="Your decision", choices=[("approve", "Approve: the custodian may open it, once"),
+                                                                 ("refuse", "Refuse")], widget=forms.RadioSelect)
     note = forms.CharField(label="Note (required when refusing)", max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

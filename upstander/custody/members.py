@@ -20,12 +20,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from upstander.accounts.actions import do_grant_key, unlock_with_recovery
+from upstander.accounts.actions import ROLE_ORGANISATION, do_grant_key, end_sessions, unlock_with_recovery
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
 from upstander.accounts.permissions import ACCOUNT_MANAGERS, MEMBER_REMOVERS  # account managers never hold a key
 from upstander.audit.log import actor_of, record
@@ -58,31 +57,32 @@ def _check_new_password(user: User, current: str, new: str) -> None:
     validate_password(new, user)
 
 
-def end_sessions(user: User) -> int:
-    """Delete every session of `user`: the organisation key held in a session goes with it."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
-
-
 @dataclass
 class NewInvitation:
     invitation: EnrolmentInvitation
     secret: str  # shown once to the inviting member, never stored
 
 
+def _holds_role_key(user: User, org: Organisation) -> bool:
+    """Whether `org` is the organisation whose key the user's role holds (accounts.actions.ROLE_ORGANISATION): a
+    facilitator belongs to the listening circles, never to the force, whatever an older account row says."""
+    return ROLE_ORGANISATION.get(Role(user.role)) == org.kind
+
+
 def do_invite_member(*, actor: User, org_key: bytes | None, user: User, reason: str) -> NewInvitation:
-    """`org_key` is the key unlocked in the inviting member's own session (accounts.session_keys.load)."""
+    """`org_key` is the key unlocked in the inviting member's own session (accounts.session_keys.load). The
+    invitation is to the inviting member's own organisation's key, and both people's roles must hold that key: a
+    facilitator invites only to the listening circles' key, and only other facilitators."""
     if actor.role in ACCOUNT_MANAGERS or actor.role == Role.ANALYST or actor.organisation_id is None:
         raise PermissionDenied("only a member who holds the organisation's key can give access to it")
-    org = actor.organisation
-    assert org is not None
-    if org_key is None or not has_live_grant(actor) or not key_matches(org, org_key):
+    org = Organisation.objects.get(pk=actor.organisation_id)  # as on record now, not as at sign-in
+    if not _holds_role_key(actor, org):
+        raise PermissionDenied("your role does not hold this organisation's key")
+    live = KeyGrant.objects.filter(user=actor, organisation=org, revoked_at__isnull=True).exists()
+    if org_key is None or not live or not key_matches(org, org_key):
         raise PermissionDenied("your session does not hold the organisation's key: sign in again")
-    if user.pk == actor.pk or user.organisation_id != org.pk or not user.is_active:
+    if (user.pk == actor.pk or user.organisation_id != org.pk or not user.is_active
+            or not _holds_role_key(user, org)):
         raise PermissionDenied("that account is not an active member of your organisation")
     if not reason.strip():
         raise ValidationError("Say why this person needs access.")

@@ -112,34 +112,51 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "custody/account_list.html", {"accounts": accounts_for(request.user)})
 
 
+# Each form on an account's page gets its own id prefix, so no two of its fields share an id (three of them ask for a
+# reason).
+ACCOUNT_FORMS = {"reset_form": (forms.ResetPasswordForm, "reset-%s"), "factor_form": (forms.ReasonForm, "factor-%s"),
+                 "remove_form": (forms.ReasonForm, "remove-%s")}
+
+
+def _account_page(request: HttpRequest, account, bound: str = "", form=None, status: int = 200) -> HttpResponse:
+    context = {name: form if name == bound else form_class(auto_id=auto_id)
+               for name, (form_class, auto_id) in ACCOUNT_FORMS.items()}
+    is_self = account.pk == request.user.pk
+    return render(request, "custody/account_detail.html", {
+        **context, "account": account, "holds_key": members.has_live_grant(account),
+        # Nobody removes or resets their own account (members.py refuses too): it is not offered, and a refusal of a
+        # form posted by hand is said on its own.
+        "is_self": is_self, "refusal": " ".join(form.non_field_errors()) if is_self and form is not None else ""},
+        status=status)
+
+
 @staff_view(ACCOUNT_READERS)
 def account_detail(request: HttpRequest, public_id) -> HttpResponse:
-    account = get_account_for(request.user, public_id)
-    return render(request, "custody/account_detail.html", {
-        "account": account, "holds_key": members.has_live_grant(account),
-        "reset_form": forms.ResetPasswordForm(), "reason_form": forms.ReasonForm()})
+    return _account_page(request, get_account_for(request.user, public_id))
 
 
-def _account_action(request: HttpRequest, public_id, action, form_class, **fixed) -> HttpResponse:
+def _account_action(request: HttpRequest, public_id, action, form_name: str, done: str) -> HttpResponse:
     account = get_account_for(request.user, public_id)
-    form = form_class(request.POST)
+    form_class, auto_id = ACCOUNT_FORMS[form_name]
+    form = form_class(request.POST, auto_id=auto_id)
     if form.is_valid():
         try:
-            result = action(actor=request.user, user=account, **form.cleaned_data, **fixed)
+            result = action(actor=request.user, user=account, **form.cleaned_data)
         except (PermissionDenied, ValidationError) as exc:
             _refusal(form, exc)
         else:
-            return result if isinstance(result, HttpResponse) else redirect("custody:account", public_id=public_id)
-    return render(request, "custody/account_detail.html", {
-        "account": account, "holds_key": members.has_live_grant(account),
-        "reset_form": form if form_class is forms.ResetPasswordForm else forms.ResetPasswordForm(),
-        "reason_form": form if form_class is forms.ReasonForm else forms.ReasonForm()}, status=400)
+            if isinstance(result, HttpResponse):
+                return result
+            messages.success(request, done)
+            return redirect("custody:account", public_id=public_id)
+    return _account_page(request, account, form_name, form, status=400)
 
 
 @staff_view(ACCOUNT_MANAGERS)
 @require_POST
 def account_reset_password(request: HttpRequest, public_id) -> HttpResponse:
-    return _account_action(request, public_id, members.do_reset_password, forms.ResetPasswordForm)
+    return _account_action(request, public_id, members.do_reset_password, "reset_form",
+                           "The password is reset. Give them the temporary password in person.")
 
 
 @never_cache
@@ -151,10 +168,11 @@ def account_reset_second_factor(request: HttpRequest, public_id) -> HttpResponse
         secret = base64.b32encode(bytes.fromhex(key_hex)).decode().rstrip("=")
         return render(request, "custody/second_factor_reset.html", {"account": user, "secret": secret})
 
-    return _account_action(request, public_id, reset_and_show, forms.ReasonForm)
+    return _account_action(request, public_id, reset_and_show, "factor_form", "")
 
 
 @staff_view(MEMBER_REMOVERS)
 @require_POST
 def account_remove(request: HttpRequest, public_id) -> HttpResponse:
-    return _account_action(request, public_id, members.do_remove_member, forms.ReasonForm)
+    return _account_action(request, public_id, members.do_remove_member, "remove_form",
+                           "The member is removed: their account is closed, their key revoked and their sessions ended.")

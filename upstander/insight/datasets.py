@@ -241,7 +241,7 @@ def load(name: str, date_from: dt.date | None = None, date_to: dt.date | None = 
         raise DatasetError(f"source must be one of {', '.join(SOURCES)}, not {source!r}")
     if date_from and date_to and date_from > date_to:
         raise DatasetError(f"--from {date_from} is after --to {date_to}")
-    from upstander.cli import setup_django
+    from upstander.lib.runtime import setup_django
 
     setup_django()
     tables, meta = read_tables(name)
@@ -307,11 +307,13 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 def prepare(dataset: str) -> None:
     """What every insight command does first: Django, and for the live dataset the database and keys."""
-    from upstander.cli import ensure_ready, setup_django
+    from upstander.lib.runtime import setup_django
 
     setup_django()
     if dataset == LIVE:
-        ensure_ready()
+        from upstander.operations.setup import require_installation
+
+        require_installation()
 
 
 def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:

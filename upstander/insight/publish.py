@@ -30,12 +30,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from upstander.audit.witness_formats import COUNTERSIGNATURE, countersign_message
 from upstander.insight import charts
 from upstander.insight import stages as funnel
 from upstander.insight.datasets import Dataset, DatasetError
 from upstander.insight.published import publishable, publishable_quality
 from upstander.lib import clock
-from upstander.witness.formats import COUNTERSIGNATURE, countersign_message
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

@@ -6,7 +6,7 @@ in the roster with probabilistic record linkage (Splink on DuckDB), then decide 
   is read against the roster's own unit and team names.
 - Comparisons (Splink): family name (exact with a term-frequency adjustment; one slip — one edit or the same
   sound; Jaro-Winkler ≥ 0.88), given name (the same, the name a person is known by, or a nickname of it from
-  worldgen's data/nicknames.tsv; an initial; one slip), warrant or staff number (exact; one edit: swapped, wrong or
+  the roster's people/data/nicknames.tsv; an initial; one slip), warrant or staff number (exact; one edit: swapped, wrong or
   dropped digit), unit (team and unit at the date; unit at the date; unit at another time), rank, employment at
   the date. Blocking: number, its prefix, suffix, first and last two digits, or its digits in any order; family
   name, its first three letters, its sound, its last three letters, its first and last two letters, or its letters
@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+
+from upstander.people.names import nickname_table
 
 RANK_ALIASES = {
     "constable": ["pc", "dc", "constable", "officer", "wpc", "tdc"],
@@ -94,8 +96,6 @@ def sound_key(name: str | None) -> str | None:
 
 def _nicknames() -> dict[str, list[str]]:
     """Short form -> the full given names it stands for (lower case)."""
-    from upstander.worldgen.names import nickname_table
-
     table: dict[str, list[str]] = {}
     for full, shorts in nickname_table().items():
         for short in shorts:

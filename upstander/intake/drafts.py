@@ -86,7 +86,7 @@ def purge_expired() -> int:
     return per_model.get(Draft._meta.label, 0)
 
 
-def create() -> OpenDraft:
+def start() -> OpenDraft:
     purge_expired()
     key = crypto.new_data_key()
     state = DraftState(token=crypto.random_token(24))
@@ -134,7 +134,7 @@ def load_for_update(draft: OpenDraft) -> OpenDraft | None:
     return OpenDraft(row, draft.key, state)
 
 
-def save(draft: OpenDraft) -> None:
+def store(draft: OpenDraft) -> None:
     draft.row.payload_ct = crypto.encrypt(draft.key, draft.state.to_json(), context=draft.context)
     if draft.state.submitted is None:
         draft.row.expires_at = coarse(clock.now() + DRAFT_IDLE)

@@ -132,9 +132,9 @@ def question_page(request: HttpRequest, page: str) -> HttpResponse:
     changing = _changing(request)
     if request.method == "POST":
         if draft is None:
-            draft = drafts.create()
+            draft = drafts.start()
         draft.state.pages[page] = answers.from_post(request.POST)
-        drafts.save(draft)  # kept even when invalid: nothing typed is lost
+        drafts.store(draft)  # kept even when invalid: nothing typed is lost
         if request.POST.get("save"):
             return _save_for_later(request, draft)
         form = answers.form_for(page, draft.state, request.POST)
@@ -206,7 +206,7 @@ def _files_page(request: HttpRequest) -> HttpResponse:
     draft.state.files = [f for f in draft.state.files if f["id"] not in remove]
     staged, errors = add_uploads(request.FILES.getlist("attachments"), already=len(draft.state.files), draft=draft.row)
     draft.state.files += [{"id": uuid.uuid4().hex[:12], **s.as_dict()} for s in staged]
-    drafts.save(draft)
+    drafts.store(draft)
     if request.POST.get("save"):
         return _save_for_later(request, draft)
     if errors:

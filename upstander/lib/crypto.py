@@ -11,8 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import secrets
+import struct
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import nacl.exceptions
 import nacl.pwhash
@@ -199,3 +202,117 @@ def b64(data: bytes) -> str:
 
 def unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def key_fingerprint(material: bytes, *, purpose: str) -> str:
+    """A fingerprint that names a key without revealing it (BLAKE2b keyed by the purpose, 16 bytes, hex): stored
+    with an installation so a key file that does not belong to its database is named as such."""
+    return hashlib.blake2b(material, digest_size=16, key=purpose.encode()[:64], person=b"upstander-keyfp").hexdigest()
+
+
+# --- sealed streams (backups) ------------------------------------------------------------------------------------
+# A stream of any length sealed to an X25519 public key: a random stream key sealed to the recipient, then chunks
+# encrypted under it with XChaCha20-Poly1305. Each chunk's associated data binds the stream's header, the chunk's
+# index and whether it is the last, so chunks cannot be reordered, dropped, swapped between streams or truncated
+# without opening failing. Only the holder of the private key (kept offline) can open it.
+
+STREAM_MAGIC = b"UPSEAL\x01\n"
+STREAM_CHUNK = 1024 * 1024
+_LEN = struct.Struct(">I")
+_CHUNK_AD = struct.Struct(">QB")
+
+
+def _chunk_ad(header_digest: bytes, index: int, last: bool) -> bytes:
+    return header_digest + _CHUNK_AD.pack(index, 1 if last else 0)
+
+
+class SealedStreamWriter(io.RawIOBase):
+    """A write-only file object: what is written goes, sealed, to `out`. close() writes the final chunk."""
+
+    def __init__(self, public_key: bytes, out: BinaryIO) -> None:
+        super().__init__()
+        self._out = out
+        self._key = new_data_key()
+        sealed_key = seal(public_key, self._key)
+        header = STREAM_MAGIC + _LEN.pack(len(sealed_key)) + sealed_key
+        out.write(header)
+        self._digest = hashlib.sha256(header).digest()
+        self._buffer = bytearray()
+        self._index = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self._buffer += data
+        while len(self._buffer) > STREAM_CHUNK:
+            self._emit(bytes(self._buffer[:STREAM_CHUNK]), last=False)
+            del self._buffer[:STREAM_CHUNK]
+        return len(data)
+
+    def _emit(self, plain: bytes, *, last: bool) -> None:
+        nonce = nacl.utils.random(NONCE_BYTES)
+        body = crypto_aead_xchacha20poly1305_ietf_encrypt(plain, _chunk_ad(self._digest, self._index, last), nonce,
+                                                          self._key)
+        self._out.write(_LEN.pack(len(nonce) + len(body)) + nonce + body)
+        self._index += 1
+
+    def close(self) -> None:
+        if not self.closed:
+            self._emit(bytes(self._buffer), last=True)
+            self._buffer = bytearray()
+            self._out.flush()
+        super().close()
+
+
+class SealedStreamReader(io.RawIOBase):
+    """A read-only file object over a sealed stream; raises CryptoError on a wrong key, tampering or truncation."""
+
+    def __init__(self, private_key: bytes, src: BinaryIO) -> None:
+        super().__init__()
+        self._src = src
+        magic = src.read(len(STREAM_MAGIC))
+        if magic != STREAM_MAGIC:
+            raise CryptoError("not a sealed Upstander stream")
+        size_raw = src.read(_LEN.size)
+        if len(size_raw) != _LEN.size:
+            raise CryptoError("truncated stream header")
+        sealed_key = src.read(_LEN.unpack(size_raw)[0])
+        self._key = unseal(private_key, sealed_key)
+        self._digest = hashlib.sha256(magic + size_raw + sealed_key).digest()
+        self._plain = b""
+        self._index = 0
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_chunk(self) -> None:
+        size_raw = self._src.read(_LEN.size)
+        if len(size_raw) != _LEN.size:
+            raise CryptoError("the stream is truncated")
+        size = _LEN.unpack(size_raw)[0]
+        blob = self._src.read(size)
+        if len(blob) != size:
+            raise CryptoError("the stream is truncated")
+        nonce, body = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
+        for last in (False, True):
+            try:
+                self._plain = crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    body, _chunk_ad(self._digest, self._index, last), nonce, self._key)
+            except (nacl.exceptions.CryptoError, ValueError):
+                continue
+            self._index += 1
+            self._done = last
+            if last and self._src.read(1):
+                raise CryptoError("data after the end of the stream")
+            return
+        raise CryptoError("a chunk of the stream was changed, moved or does not belong to it")
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._plain and not self._done:
+            self._next_chunk()
+        n = min(len(buffer), len(self._plain))
+        buffer[:n] = self._plain[:n]
+        self._plain = self._plain[n:]
+        return n

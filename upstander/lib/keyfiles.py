@@ -61,6 +61,21 @@ def read_or_create(path: Path, make) -> bytes:
     return create_once(path, make())
 
 
-def embedded_secret_key(data_dir: Path) -> str:
-    path = keys_dir(data_dir) / "django-secret"
-    return read_or_create(path, lambda: secrets.token_urlsafe(64).encode()).decode()
+def secret_key_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "keys" / "django-secret"
+
+
+def existing_secret_key(data_dir: Path) -> str | None:
+    """The embedded default's secret key if it was made already. Reading never creates anything: a command that
+    finds no installation must leave an empty directory empty (operations/setup.py)."""
+    path = secret_key_path(data_dir)
+    return path.read_text().strip() if path.exists() else None
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def embedded_secret_key(data_dir: Path, proposed: str) -> str:
+    """Keep `proposed` as the data dir's secret key unless one is there already; return the one kept."""
+    return create_once(keys_dir(data_dir) / "django-secret", proposed.encode()).decode().strip()

@@ -32,7 +32,8 @@ class KeyMissing(Exception):
 
 def _path(env_name: str, filename: str) -> Path:
     provided = os.environ.get(env_name)
-    return Path(provided) if provided else keys_dir(settings.DATA_DIR) / filename
+    # Only a path: looking for a key creates nothing (a command that finds no installation leaves no trace).
+    return Path(provided) if provided else Path(settings.DATA_DIR) / "keys" / filename
 
 
 def force_signing_key_path() -> Path:
@@ -61,7 +62,7 @@ def legacy_signing_settings() -> list[str]:
             for name in LEGACY_SIGNING_SETTINGS if os.environ.get(name)]
 
 
-def _adopt_legacy_signing_files() -> None:
+def adopt_legacy_signing_files() -> None:
     """An embedded data dir of an earlier version holds `overseer-signing.*`, which was in truth the installation's
     own key (it lived on this server): keep it, under the name of what it is, so earlier checkpoints still verify."""
     folder = keys_dir(settings.DATA_DIR)
@@ -85,7 +86,7 @@ def ensure_key_files() -> None:
             raise KeyMissing("missing key files: " + ", ".join(missing))
         return
     read_or_create(pepper_path(), lambda: crypto.new_data_key())
-    _adopt_legacy_signing_files()
+    adopt_legacy_signing_files()
     if not force_signing_key_path().exists() or not force_signing_public_path().exists():
         # The private key is created once (a concurrent start reads the winner's), the public one derived from it.
         private = read_or_create(force_signing_key_path(),
@@ -96,15 +97,6 @@ def ensure_key_files() -> None:
 
 def missing_key_files() -> list[str]:
     return [str(p) for p in (force_signing_key_path(), force_signing_public_path(), pepper_path()) if not p.exists()]
-
-
-def missing_keys() -> list[str]:
-    missing = missing_key_files()
-    from upstander.accounts.models import Organisation, OrganisationKind
-
-    present = set(Organisation.objects.values_list("kind", flat=True))
-    missing += [f"organisation key: {k}" for k in OrganisationKind.values if k not in present]
-    return missing
 
 
 def receipt_pepper() -> bytes:

@@ -1,11 +1,12 @@
 """Every lookup behind the independent overseer's pages goes through here: overdue cases, escalations, the
-one-owner figures and the crews of the co-accusal network. Deny by default: each is the overseer's only, and anyone
-else gets 404 (or nothing). Showing crews names people, so it is audited.
+one-owner figures, the crews of the co-accusal network and the search of the audit log. Deny by default: each is
+the overseer's only, and anyone else gets 404 (or nothing). Showing crews names people, and searching the audit log
+is watching the watchers, so both are audited.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,10 +15,12 @@ from django.http import Http404
 
 from upstander.accounts.models import Role, User
 from upstander.audit.log import record
+from upstander.audit.models import AuditEvent
+from upstander.audit.search import matching
 from upstander.cases.access import visible_cases
 from upstander.cases.choices import AssignmentRole
 from upstander.cases.models import Assignment, Case, Escalation, EscalationLevel, Statement
-from upstander.oversight import crews
+from upstander.oversight import audit_search, crews
 
 
 def _overseer(actor) -> bool:
@@ -59,6 +62,29 @@ def one_owner_figures_for(actor) -> dict[str, Any]:
         "asked": Statement.objects.filter(Q(version=1) | Q(asked_again=True)).values("case").annotate(n=Count("id")),
         "escalations": Escalation.objects.values("level").annotate(n=Count("id")).order_by("level"),
     }
+
+
+# --- the audit log -------------------------------------------------------------------------------------------------
+
+
+def _describe(criteria: dict[str, Any]) -> str:
+    parts = [f"{k}={v}" for k, v in criteria.items() if v not in (None, "")]
+    return "; ".join(parts) or "latest events"
+
+
+def audit_events_for(actor, criteria: dict[str, Any], until: datetime | None = None
+                     ) -> tuple[QuerySet[AuditEvent], datetime]:
+    """The overseer's search of the audit log (the criteria as typed: object, actor, action, date_from, date_to),
+    newest first, up to `until` (the moment of the search's first page, so its later pages do not shift as each look
+    adds an event); returns the events and that moment. Every search, every page of it, is audited before its
+    results are read: watching the watchers."""
+    _require_overseer(actor)
+    with transaction.atomic():
+        event = record(actor, "audit.search", object_type="audit", reason=_describe(criteria))
+    until = until or event.at
+    return matching(object_ids=audit_search.object_ids(criteria.get("object") or ""),
+                    actors=audit_search.actor_labels(criteria.get("actor") or ""), action=criteria.get("action") or "",
+                    date_from=criteria.get("date_from"), date_to=criteria.get("date_to"), until=until), until
 
 
 # --- crews --------------------------------------------------------------------------------------------------------

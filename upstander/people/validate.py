@@ -35,7 +35,7 @@ class RosterBatch:
     sources: list[str] = field(default_factory=list)
     # Keys of rows that failed validation: a reference to one is not reported a second time as missing.
     attempted: dict[str, set[str]] = field(default_factory=lambda: {t: set() for t in TABLE_ORDER})
-    as_of: date = field(default_factory=date.today)
+    as_of: date = field(default_factory=clock.today)
 
     def rows(self, table: str) -> list[CleanRow]:
         return list(self.tables[table].values())

@@ -109,8 +109,10 @@ def create_report(data: ReportInput, *, receipt: tuple[bytes, str] | None, chann
         report.receipt_lookup = lookup
         report.receipt_sealed_key = sealing.wrap_for_receipt(report.public_id, receipt_key, data_key)
     report.save()
-    SealedKey.objects.bulk_create([sealing.seal_data_key(report, org, data_key)
-                                   for org in sealing.recipients(report.route)])
+    # A facilitator's disclosure is sealed to the listening circles too (their key, never the force's), so they can
+    # read back what they recorded until a case team takes it on.
+    SealedKey.objects.bulk_create([sealing.seal_data_key(report, org, data_key) for org in
+                                   sealing.recipients(report.route, listening_circle=facilitator is not None)])
     SubjectMention.objects.bulk_create([
         SubjectMention(report=report, name_as_written=s.name[:200], number_as_written=s.number[:64],
                        unit_as_written=s.unit[:200])

@@ -6,6 +6,8 @@ is lib/crypto.py; this module decides what is encrypted under which key, bound t
   ciphertext copied into another row or column fails to decrypt instead of being shown in the wrong place.
 - The data key is sealed to each recipient organisation's public key — the force's professional standards and the
   overseer, or the overseer alone on the independent route — and wrapped under the key derived from the receipt.
+  A disclosure a facilitator records is sealed to the listening circles' key too, so they can read it back; that
+  copy is deleted when a case team takes the report on (cases/triage.py, `withdraw_from_circles`).
 - A confidential reporter's identity is sealed to the identity custodians only, never under the data key.
 - Every public key sealed to is first checked against its pin (reports/pins.py): a key the database administrator
   swapped is refused, never sealed to.
@@ -61,16 +63,22 @@ def new_data_key() -> bytes:
 # --- whom a report is sealed to ----------------------------------------------------------------------------------
 
 
-def recipient_kinds(route: str) -> list[str]:
-    """The force's professional standards and the overseer; the overseer alone on the independent route."""
-    if route == Route.INDEPENDENT:
-        return [OrganisationKind.OVERSEER]
-    return [OrganisationKind.FORCE, OrganisationKind.OVERSEER]
+def recipient_kinds(route: str, *, listening_circle: bool = False) -> list[str]:
+    """The force's professional standards and the overseer; the overseer alone on the independent route. A
+    disclosure recorded in a listening circle is sealed to the listening circles as well, on either route, so the
+    facilitator who recorded it can read it back until a case team takes it on (withdraw_from_circles)."""
+    kinds: list[str] = [OrganisationKind.OVERSEER]
+    if route != Route.INDEPENDENT:
+        kinds.insert(0, OrganisationKind.FORCE)
+    if listening_circle:
+        kinds.append(OrganisationKind.CIRCLES)
+    return kinds
 
 
-def recipients(route: str) -> list[Organisation]:
-    orgs = list(Organisation.objects.filter(kind__in=recipient_kinds(route)))
-    if len(orgs) != len(recipient_kinds(route)):
+def recipients(route: str, *, listening_circle: bool = False) -> list[Organisation]:
+    kinds = recipient_kinds(route, listening_circle=listening_circle)
+    orgs = list(Organisation.objects.filter(kind__in=kinds))
+    if len(orgs) != len(kinds):
         raise KeyUnavailable("organisation keys are not set up; run `upstander keys init`")
     return orgs
 
@@ -93,6 +101,14 @@ def seal_data_key(report: Report, organisation: Organisation, data_key: bytes) -
     transaction). Raises pins.RecipientKeyRefused for a key that is not the pinned one."""
     return SealedKey(report=report, organisation=organisation,
                      sealed=crypto.seal(pins.verified_public_key(organisation), data_key))
+
+
+def withdraw_from_circles(report: Report) -> int:
+    """Delete the copy of the report's data key sealed to the listening circles: from now on no facilitator can open
+    it, even holding the circles' key. Returns how many copies were deleted (0 or 1). The caller (a case team
+    taking the report on) runs it in its transaction and audits it."""
+    deleted, _ = SealedKey.objects.filter(report=report, organisation__kind=OrganisationKind.CIRCLES).delete()
+    return deleted
 
 
 def reseal(sealed: bytes, old_private_key: bytes, new_public_key: bytes) -> bytes:

@@ -41,6 +41,15 @@ def cast(db) -> Cast:
     return create_cast()
 
 
+@pytest.fixture
+def installation(db) -> None:
+    """An installation as `upstander migrate` makes it (keys, organisations, the installation row), for tests that
+    run a command in-process without the cast: every command but migrate, keys init and demo refuses without one."""
+    from upstander.operations.records import install
+
+    install()
+
+
 def login(client: Client, cast: Cast, username: str) -> Client:
     response = client.post("/accounts/login", {
         "username": username, "password": cast.passwords[username], "otp_token": unused_code(username),

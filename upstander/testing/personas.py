@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from upstander.accounts.actions import do_create_staff_user, do_grant_key
-from upstander.accounts.models import OrganisationKind, Role, User
-from upstander.accounts.setup import ensure_installation
+from upstander.accounts.actions import ROLE_ORGANISATION, do_create_staff_user, do_grant_key
+from upstander.accounts.models import Role, User
 from upstander.audit.log import Actor
+from upstander.operations.records import install
 
 PERSONAS: list[tuple[str, str]] = [
     ("handler_a", Role.HANDLER),
@@ -19,12 +19,6 @@ PERSONAS: list[tuple[str, str]] = [
     ("analyst", Role.ANALYST),
     ("admin", Role.ADMIN),
 ]
-
-ROLE_ORG = {
-    Role.HANDLER: OrganisationKind.FORCE, Role.SUPERVISOR: OrganisationKind.FORCE,
-    Role.FACILITATOR: OrganisationKind.FORCE, Role.CUSTODIAN: OrganisationKind.CUSTODIANS,
-    Role.OVERSEER: OrganisationKind.OVERSEER,
-}
 
 
 @dataclass
@@ -40,7 +34,7 @@ def create_cast(password_for=lambda name: f"{name}-correct-horse-battery", *, un
     """Set up the installation and one account per persona. Keys are granted the way a real first member would:
     the set-up hands the new organisation key to the first member, who re-wraps it for the others."""
     actor = Actor.system("setup")
-    cast = Cast(org_keys=ensure_installation())
+    cast = Cast(org_keys=install())
     persons = persons or {}
     for username, role in names or PERSONAS:
         password = password_for(username)
@@ -48,7 +42,9 @@ def create_cast(password_for=lambda name: f"{name}-correct-horse-battery", *, un
             actor=actor, username=username, password=password, role=role,
             first_name=username.replace("_", " ").title(), unit=unit if role in (Role.HANDLER, Role.SUPERVISOR) else None,
             person=persons.get(username))
-        org_kind = ROLE_ORG.get(Role(role))
+        # The key the role holds, from the code's one table (docs/key-custody.md): the facilitator gets the listening
+        # circles' key, never the force's.
+        org_kind = ROLE_ORGANISATION.get(Role(role))
         if org_kind and org_kind in cast.org_keys:
             do_grant_key(actor=actor, granter_key=cast.org_keys[org_kind], user=user, password=password)
         cast.users[username] = user

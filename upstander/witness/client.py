@@ -1,4 +1,4 @@
-"""The witness's HTTP client for the force's two witness endpoints (audit/witness_api.py). Standard library only."""
+"""The witness's HTTP client for the force's two witness endpoints (oversight/witness_api.py). Standard library only."""
 
 from __future__ import annotations
 

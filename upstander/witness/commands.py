@@ -11,8 +11,8 @@ from typing import NoReturn
 
 import click
 
+from upstander.audit.witness_formats import COUNTERSIGNATURE, countersign_message, fingerprint
 from upstander.lib import crypto
-from upstander.witness.formats import COUNTERSIGNATURE, countersign_message, fingerprint
 from upstander.witness.store import Store, WitnessError
 
 RETRY_SECONDS = 10  # after the server could not be reached, in --every mode

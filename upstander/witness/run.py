@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from upstander.audit.chain import GENESIS, Head, check_extension
+from upstander.audit.witness_formats import signed_head
 from upstander.witness.client import ForceClient, Unreachable
-from upstander.witness.formats import signed_head
 from upstander.witness.store import Store, WitnessError
 
 PAGE = 1000

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from upstander.audit.chain import Head
+from upstander.audit.witness_formats import BadHead, head_signature_ok, parse_head
 from upstander.lib import crypto
 from upstander.lib.keyfiles import write_private
-from upstander.witness.formats import BadHead, head_signature_ok, parse_head
 
 KEY = "witness.key"
 PUBLIC = "witness.pub"

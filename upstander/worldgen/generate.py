@@ -67,7 +67,7 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
 
     from upstander.accounts.models import Organisation
     from upstander.audit.log import record
-    from upstander.cli import ensure_ready
+    from upstander.operations.records import install
     from upstander.worldgen.build import build_world, write_world
     from upstander.worldgen.truth import assemble
     from upstander.worldgen.writer import ACTOR, BulkWriter, max_ids
@@ -75,7 +75,9 @@ def generate(staff: int, years: int, seed: int, *, end_date: date = DEFAULT_END_
     cfg = WorldConfig(staff=staff, years=years, seed=seed, end_date=end_date, relative_rate=relative_rate,
                       retaliation_excess=retaliation_excess, mention_noise=mention_noise,
                       reporter_attrition=reporter_attrition, female_case_to_answer=female_case_to_answer)
-    ensure_ready()
+    # The organisations the world's reports are sealed to. The `worldgen` command has already refused a data dir
+    # without an installation (fail closed); a test's empty database gets its installation here.
+    install()
     _refuse_if_populated()
     models = _models()
     offsets = max_ids(models)

@@ -4,7 +4,7 @@ Names come from `data/names.tsv`: several hundred given names and a few thousand
 communities, each with a frequency, drawn by the person's broad 2021-census group through a mix of origins (a White
 officer is most often of British, then Irish, Polish, Italian … heritage). Common names are common and most are
 rare, as in a real force: two people sharing a full name happens, but far less often than in a short list. Short
-forms and nicknames (`data/nicknames.tsv`) are shared with subject resolution.
+forms and nicknames (`people/data/nicknames.tsv`) are shared with subject resolution.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from bisect import bisect
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
+
+from upstander.people.names import nickname_table
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -46,17 +48,6 @@ def _origins(group: str) -> tuple[list[str], list[float]]:
 
 def _draw(rng: random.Random, names: list[str], cumulative: list[float]) -> str:
     return names[min(bisect(cumulative, rng.random() * cumulative[-1]), len(names) - 1)]
-
-
-@cache
-def nickname_table() -> dict[str, list[str]]:
-    """Full given name -> its short forms and nicknames, as in data/nicknames.tsv."""
-    table = {}
-    for line in (DATA / "nicknames.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, short = line.split("\t")
-            table[name] = short.split(",")
-    return table
 
 
 OFFICER_RANK_WRITTEN = {

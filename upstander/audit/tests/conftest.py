@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from upstander.audit.log import Actor
-from upstander.audit.witness import AUDIT_WITNESS_SCOPE
 from upstander.lib import clock
+from upstander.oversight.witness_feed import AUDIT_WITNESS_SCOPE
 from upstander.people.actions import NewToken, do_create_api_token
 from upstander.witness.client import ForceClient
 from upstander.witness.run import RunResult, run_once

@@ -13,9 +13,9 @@ from upstander.audit.commands import audit
 from upstander.audit.log import Actor, head, record, verify_chain
 from upstander.audit.models import AuditEvent
 from upstander.audit.tests.tampering import remove_from, rewrite_and_recompute, signing_keys_on_the_server
+from upstander.audit.witness_formats import signed_head
 from upstander.lib import crypto
 from upstander.witness.commands import witness as witness_cli
-from upstander.witness.formats import signed_head
 from upstander.witness.store import WitnessError
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ from django.test import Client
 from upstander.audit.log import Actor
 from upstander.audit.models import AuditEvent
 from upstander.audit.tests.tampering import rewrite_and_recompute
-from upstander.intake.tests.conftest import Answers, Journey
 from upstander.people.actions import do_create_api_token, do_revoke_api_token
+from upstander.testing.journeys import Answers, Journey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

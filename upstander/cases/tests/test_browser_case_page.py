@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from upstander.cases import clocks
+from upstander.lib import clock
 from upstander.testing.fixtures import current_code
 
 LAPTOP = {"width": 1280, "height": 800}
@@ -63,7 +63,7 @@ def test_the_handlers_first_case_page_shows_summary_deadlines_and_next_step_abov
 @pytest.mark.django_db(transaction=True)
 def test_the_queue_inbox_case_page_and_roster_search_fit_a_390_px_phone(
         live_server, chromium, cast, opened, make_report):
-    late = opened(received_on=clocks.today() - timedelta(days=30))
+    late = opened(received_on=clock.today() - timedelta(days=30))
     opened()
     make_report()  # one waiting in the inbox
     page = _signed_in(chromium, live_server.url, cast, PHONE)

@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from upstander.audit.log import Actor
@@ -21,8 +22,10 @@ from upstander.cases.models import Case, Flag
 from upstander.cases.tests.conftest import _write
 from upstander.cases.tests.pickers import picker_names
 from upstander.cases.triage import search_roster, split_rank_words
-from upstander.intake.actions import do_report_retaliation
+from upstander.lib import clock
 from upstander.people.importing import import_files
+from upstander.reports.choices import MessageDirection, RequestKind
+from upstander.reports.messages import add_message, add_reporter_request
 from upstander.safeguarding.models import RetaliationAlert
 
 # Words a member of staff should never have to read: actor labels, model ids, policy files, documentation paths,
@@ -50,7 +53,7 @@ def busy_case(opened, make_report, cast, roster, staff_user):
     seen, a safety-net flag resolved, an allegation assessed, a refused assignment, and the reporter's own report of
     retaliation."""
     handler, supervisor = cast.users["handler_a"], cast.users["supervisor"]
-    new = make_report(RAPE_AS_BULLYING, received_on=clocks.today() - timedelta(days=20))
+    new = make_report(RAPE_AS_BULLYING, received_on=clock.today() - timedelta(days=20))
     case = actions.do_open_case(actor=handler, report=new.report)
     actions.do_screen_narrative(actor=handler, report=new.report, narrative=RAPE_AS_BULLYING)
     mention = new.report.mentions.get()
@@ -67,8 +70,11 @@ def busy_case(opened, make_report, cast, roster, staff_user):
     sergeant = staff_user("1003")
     with pytest.raises(ConflictOfInterest):
         actions.do_assign(actor=supervisor, case=case, role="investigator", user=sergeant)
-    do_report_retaliation(actor=Actor.reporter(), report=new.report, data_key=new.data_key,
-                          body="Since I reported him I have been taken off the night shift rota.")
+    # What the reporter side does when a reporter reports retaliation (intake's action), through the reports core.
+    with transaction.atomic():
+        message = add_message(new.report, new.data_key, direction=MessageDirection.FROM_REPORTER,
+                              body="Since I reported him I have been taken off the night shift rota.")
+        add_reporter_request(new.report, message, RequestKind.RETALIATION, actor=Actor.reporter())
     case.refresh_from_db()
     case.mention = mention  # type: ignore[attr-defined]
     case.report = new.report  # type: ignore[attr-defined]

@@ -29,7 +29,6 @@ from upstander.accounts.actions import do_create_staff_user
 from upstander.accounts.models import User
 from upstander.accounts.permissions import CASE_CONTENT_ROLES
 from upstander.audit.log import Actor
-from upstander.cases import clocks
 from upstander.cases.conflicts import REFUSAL
 from upstander.cases.escalations import run_tick
 from upstander.cases.forms import staff_label
@@ -37,11 +36,12 @@ from upstander.cases.models import Case, Report
 from upstander.cases.tests.conftest import PEOPLE, PERSONA_NUMBERS, UNITS, _write
 from upstander.cases.tests.pickers import picker_names, without_staff_pickers
 from upstander.custody.tests.test_every_url_every_persona import all_routes
-from upstander.intake.tests.conftest import Answers, Journey, come_back, receipt_in
+from upstander.lib import clock
 from upstander.people.importing import import_files
 from upstander.people.models import Person, Unit
 from upstander.safeguarding.models import RetaliationAlert, SafeguardingTask
 from upstander.testing.fixtures import login
+from upstander.testing.journeys import Answers, Journey, come_back, receipt_in, report_for
 
 CANARY = {
     "name": "Zephyrine Quillfeather", "family name": "Quillfeather", "staff number": "QZ7719",
@@ -82,13 +82,14 @@ NOT_FETCHED = {
     "accounts/staff/<uuid:public_id>/role": "POST only: account administration",
     "audit/api/witness": "POST only, the witness's token: a signed head, nothing about reports",
     "insight/publish": "POST only: publishes a report of aggregates under disclosure control",
+    "report/exit": "the reporter's quick exit forgets the visitor's cookies: it would end the persona's session",
 }
 
 
 # Pages that list every staff account of the installation by name, whatever anyone reported: the administrator's
 # staff accounts page names the reporter because they have an account, not because they reported. Everything else
 # about the reporter (staff number, e-mail, unit) must still never appear there.
-ACCOUNT_LISTS = {"/accounts/staff/"}
+ACCOUNT_LISTS = {"/accounts/staff/", "/custody/accounts/"}
 NAMES = {"name", "family name"}
 
 
@@ -156,9 +157,7 @@ class Walk:
 
 
 def _report(journey: Journey) -> Report:
-    from upstander.intake import receipts
-
-    return Report.objects.get(receipt_lookup=receipts.derive(receipts.normalise(journey.receipt)).lookup)
+    return Report.objects.get(pk=report_for(journey.receipt).pk)
 
 
 def _urls(cast, roster) -> list[str]:
@@ -197,7 +196,10 @@ def _urls(cast, roster) -> list[str]:
         "oversight/escalations/": ["/oversight/escalations/"], "oversight/statistics/": ["/oversight/statistics/"],
         "people/<uuid:public_id>/declarations": [f"/people/{roster[n].public_id}/declarations" for n in ("1004", "2002")],
         "people/api/feed": ["/people/api/feed"], "people/declarations": ["/people/declarations"],
-        "report/": ["/report/"], "report/^new/(?P<page>how|about-you|what)$": ["/report/new/how"],
+        "report/": ["/report/"],
+        "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": [
+            "/report/new/how"],
+        "report/new/resume": ["/report/new/resume"],
         "report/leave": ["/report/leave"], "report/new/": ["/report/new/"], "report/new/check": ["/report/new/check"],
         "report/new/files": ["/report/new/files"], "report/return": ["/report/return"],
         "report/status": ["/report/status"], "report/status/information": ["/report/status/information"],
@@ -221,6 +223,7 @@ def _submit(answers: Answers, *, about_you: dict | None = None) -> Journey:
     journey.client.post("/report/new/about-you", about_you)
     assert journey.what().status_code == 302
     assert journey.upload([]).status_code == 302
+    assert journey.equality().status_code == 302  # the optional page the check page now asks to have been seen
     journey.check_token()
     journey.receipt = receipt_in(journey.submit())
     return journey
@@ -318,7 +321,7 @@ def test_a_confidential_or_anonymous_reporter_is_never_named_to_any_force_person
     walk.act("handler_a", case, "statement", {"text": "He followed me to the car park after the leaving do."})
     walk.sweep("with cases, allegations and assignments", _urls(cast, roster))
 
-    run_tick(actor=Actor.system("tick"), on=clocks.today() + timedelta(days=40))
+    run_tick(actor=Actor.system("tick"), on=clock.today() + timedelta(days=40))
     for escalation in case.escalations.all():
         walk.post("supervisor", reverse("cases:escalation_seen", kwargs={"code": case.code,
                                                                        "public_id": escalation.public_id}),

@@ -11,17 +11,18 @@ from click.testing import CliRunner
 
 from upstander.audit.log import Actor
 from upstander.audit.models import AuditEvent
-from upstander.cases import actions, clocks
+from upstander.cases import actions
 from upstander.cases.escalations import do_mark_escalation_seen, escalations_for, run_tick
 from upstander.cases.guards import Refused
 from upstander.cases.models import Case, Escalation
 from upstander.cases.tick_command import tick
+from upstander.lib import clock
 
 TICK = Actor.system("tick")
 
 
 def _late_case(opened, days_ago: int = 20, **kwargs):
-    return opened(received_on=clocks.today() - timedelta(days=days_ago), **kwargs)
+    return opened(received_on=clock.today() - timedelta(days=days_ago), **kwargs)
 
 
 def test_tick_run_twice_escalates_an_unacknowledged_report_once_to_the_supervisor(opened, supervisor, overseer):
@@ -31,7 +32,7 @@ def test_tick_run_twice_escalates_an_unacknowledged_report_once_to_the_superviso
     again = run_tick(actor=TICK)
     assert again.escalated_to_supervisor == 0 and again.breaches_open == 1
     escalation = Escalation.objects.get(case=case)
-    assert escalation.breach_key == f"acknowledge:{(clocks.today() - timedelta(days=13)).isoformat()}"
+    assert escalation.breach_key == f"acknowledge:{(clock.today() - timedelta(days=13)).isoformat()}"
     assert escalation.level == "supervisor" and escalation.raised_by == "system:tick"
     assert list(escalations_for(supervisor)) == [escalation]
     assert list(escalations_for(overseer)) == []
@@ -41,7 +42,7 @@ def test_tick_run_twice_escalates_an_unacknowledged_report_once_to_the_superviso
 def test_a_breach_the_supervisor_left_unmet_goes_into_the_overseers_queue_once(opened, overseer):
     case = _late_case(opened)
     run_tick(actor=TICK)
-    later = clocks.today() + timedelta(days=7)
+    later = clock.today() + timedelta(days=7)
     assert run_tick(actor=TICK, on=later).escalated_to_overseer == 1
     assert run_tick(actor=TICK, on=later).escalated_to_overseer == 0
     assert [e.case for e in escalations_for(overseer)] == [case]
@@ -51,7 +52,7 @@ def test_a_breach_that_was_put_right_is_not_escalated_further(opened, handler_a)
     case = _late_case(opened)
     run_tick(actor=TICK)
     actions.do_acknowledge(actor=handler_a, case=case)
-    result = run_tick(actor=TICK, on=clocks.today() + timedelta(days=7))
+    result = run_tick(actor=TICK, on=clock.today() + timedelta(days=7))
     assert result.escalated_to_overseer == 0 and result.breaches_open == 0
 
 
@@ -64,7 +65,7 @@ def test_an_investigation_open_a_year_after_the_matter_came_to_attention_is_repo
     actions.do_record_assessment(actor=handler_a, case=case)
     actions.do_route(actor=handler_a, case=case, route="psu_investigation")
     actions.do_start_investigation(actor=handler_a, case=case)
-    run_tick(actor=TICK, on=clocks.today() + timedelta(days=1))
+    run_tick(actor=TICK, on=clock.today() + timedelta(days=1))
     levels = dict(Escalation.objects.filter(case=case).values_list("clock", "level"))
     assert levels["investigation"] == "overseer"
 
@@ -74,7 +75,7 @@ def test_tick_refreshes_the_due_date_cache_and_a_closed_case_has_none(opened, ha
     Case.objects.filter(pk=case.pk).update(due_on=None, due_clock="")  # as bulk-written history would leave it
     assert run_tick(actor=TICK).due_dates_refreshed == 1
     case.refresh_from_db()
-    assert case.due_on == clocks.today() - timedelta(days=13) and case.due_clock == "acknowledge"
+    assert case.due_on == clock.today() - timedelta(days=13) and case.due_clock == "acknowledge"
     actions.do_close(actor=handler_a, case=case, reasons="Duplicate of another case.")
     case.refresh_from_db()
     assert case.due_on is None
@@ -106,7 +107,7 @@ def test_the_tick_command_prints_one_json_document_and_is_idempotent(opened):
     assert second["escalated_to_supervisor"] == 0 and second["breaches_open"] == 1
 
 
-def test_on_the_synthetic_force_tick_run_twice_escalates_each_breach_once(db):
+def test_on_the_synthetic_force_tick_run_twice_escalates_each_breach_once(installation):
     from datetime import date
 
     from upstander.worldgen.generate import generate

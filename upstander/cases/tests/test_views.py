@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from upstander.audit.log import Actor
 from upstander.audit.models import AuditEvent
-from upstander.cases import actions, clocks
+from upstander.cases import actions
 from upstander.cases.escalations import run_tick
 from upstander.cases.models import Case, Flag, Statement
 from upstander.cases.tests.pickers import without_staff_pickers
+from upstander.lib import clock
 from upstander.testing.fixtures import current_code
 
 RAPE_AS_BULLYING = ("My sergeant has been picking on me for months. After the leaving do he followed me to my car, "
@@ -28,7 +29,7 @@ def test_the_queue_refuses_an_analyst_and_sends_a_stranger_to_sign_in(staff_clie
 
 
 def test_the_queue_shows_overdue_cases_first_and_filters_them(opened, staff_client, handler_a):
-    late = opened(received_on=clocks.today() - timedelta(days=20))
+    late = opened(received_on=clock.today() - timedelta(days=20))
     fresh = opened()
     client = staff_client("handler_a")
     page = client.get("/cases/").content.decode()
@@ -178,7 +179,7 @@ def test_an_assignment_refused_for_a_conflict_says_so_on_the_page_and_only_the_o
 
 
 def test_a_supervisor_marks_an_escalation_seen_and_a_handler_may_not(opened, staff_client):
-    case = opened(received_on=clocks.today() - timedelta(days=20))
+    case = opened(received_on=clock.today() - timedelta(days=20))
     run_tick(actor=Actor.system("tick"))
     escalation = case.escalations.get()
     url = reverse("cases:escalation_seen", kwargs={"code": case.code, "public_id": escalation.public_id})

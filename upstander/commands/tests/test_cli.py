@@ -33,6 +33,7 @@ def test_check_on_an_empty_data_dir_fails_and_says_what_to_do(tmp_path):
     result = run(["check"], tmp_path / "empty")
     assert result.returncode == 1
     assert "upstander migrate" in result.stderr
+    assert not (tmp_path / "empty").exists()  # checking creates nothing
 
 
 def test_migrate_makes_an_empty_data_dir_ready_and_check_then_passes_with_clean_json(tmp_path):
@@ -42,7 +43,7 @@ def test_migrate_makes_an_empty_data_dir_ready_and_check_then_passes_with_clean_
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)  # exactly one JSON document on stdout
     assert doc["status"] == "ok"
-    assert set(doc["checks"]) == {"database", "migrations", "keys"}
+    assert set(doc["checks"]) == {"database", "migrations", "installation", "keys", "permissions"}
 
 
 def test_serve_refuses_to_start_without_a_secret_key_database_and_keys(tmp_path):

@@ -33,6 +33,10 @@ def _random() -> str:
     return str(uuid.uuid4())
 
 
+EVIDENCE_EXPORT_ROUTES = ("", "senders/<uuid:sender_id>/", "senders/<uuid:sender_id>/link",
+                          "messages/<uuid:message_id>/decide", "whole-chat", "whole-chat/open", "summary", "original")
+
+
 # route pattern -> (who may use it, the URL to try in the test world)
 TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     # Public: the staff login, the health check and the whole reporter side.
@@ -50,6 +54,8 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "accounts/staff/<uuid:public_id>/disable": (frozenset({"admin"}),
                                                 lambda w: f"/accounts/staff/{w.user('handler_b').public_id}/disable"),
     "healthz": (EVERYONE, lambda w: "/healthz"),
+    # The operator's monitoring system, with its bearer token: no persona (404 without a token, 401 without it).
+    "metrics": (NOBODY, lambda w: "/metrics"),
     "report/": (EVERYONE, lambda w: "/report/"),
     "report/^new/(?P<page>how|staff|route|about-you|what|when|where|who|about|your-part|alongside|equality)$": (
         EVERYONE, lambda w: "/report/new/how"),
@@ -97,6 +103,13 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
         CASE_TEAM, lambda w: f"/cases/{w.case.code}/escalations/{_random()}/seen"),
     "cases/<str:code>/people": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/people"),
     "cases/<str:code>/statement": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/statement"),
+    # Chat evidence on a case: its case team. The world has no export, so export pages answer 404 to them too.
+    "cases/<str:code>/evidence/": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/evidence/"),
+    "cases/<str:code>/evidence/attach": (CASE_TEAM, lambda w: f"/cases/{w.case.code}/evidence/attach"),
+    **{f"cases/<str:code>/evidence/<uuid:export_id>/{tail}": (
+        CASE_TEAM, lambda w, tail=tail: f"/cases/{w.case.code}/evidence/{_random()}/" + tail.replace(
+            "<uuid:sender_id>", _random()).replace("<uuid:message_id>", _random()))
+       for tail in EVIDENCE_EXPORT_ROUTES},
     # Reports: content roles and the facilitator (their own disclosures only).
     "cases/reports/": (CASE_ROLES | {"facilitator"}, lambda w: "/cases/reports/"),
     "cases/reports/disclosures/new": (frozenset({"facilitator"}), lambda w: "/cases/reports/disclosures/new"),
@@ -132,15 +145,15 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
     "oversight/escalations/": (frozenset({"overseer"}), lambda w: "/oversight/escalations/"),
     "oversight/statistics/": (frozenset({"overseer"}), lambda w: "/oversight/statistics/"),
     "oversight/crews": (frozenset({"overseer"}), lambda w: "/oversight/crews"),
-    # Protection: the overseer only (retaliation alerts name the staff reporter). The world has no retaliation
-    # alert (monitoring makes those from HR history), so the overseer gets 404 there: see NO_OBJECT_IN_WORLD.
+    # Protection: the overseer only (retaliation alerts name the staff reporter).
     "safeguarding/": (frozenset({"overseer"}), lambda w: "/safeguarding/"),
     "safeguarding/rates": (frozenset({"overseer"}), lambda w: "/safeguarding/rates"),
     "safeguarding/tasks/<uuid:public_id>": (frozenset({"overseer"}),
                                             lambda w: f"/safeguarding/tasks/{w.safeguarding_task.public_id}"),
-    "safeguarding/alerts/<uuid:public_id>": (frozenset({"overseer"}), lambda w: f"/safeguarding/alerts/{_random()}"),
+    "safeguarding/alerts/<uuid:public_id>": (frozenset({"overseer"}),
+                                             lambda w: f"/safeguarding/alerts/{w.alert.public_id}"),
     "safeguarding/alerts/<uuid:public_id>/close": (frozenset({"overseer"}),
-                                                   lambda w: f"/safeguarding/alerts/{_random()}/close"),
+                                                   lambda w: f"/safeguarding/alerts/{w.alert.public_id}/close"),
     # The roster: the HR feed takes a bearer token, never a session; declarations for their person, supervisors
     # and the overseer.
     "people/api/feed": (NOBODY, lambda w: "/people/api/feed"),
@@ -156,8 +169,10 @@ TABLE: dict[str, tuple[frozenset[str], Callable[[World], str]]] = {
 
 # Routes whose object the test world does not make: an allowed persona may get 404 there (the refused ones are
 # still checked in full).
-NO_OBJECT_IN_WORLD = {"safeguarding/alerts/<uuid:public_id>", "insight/reports/<uuid:public_id>/",
-                      "insight/reports/<uuid:public_id>/download", "insight/reports/<uuid:public_id>/files/<path:name>"}
+NO_OBJECT_IN_WORLD: set[str] = {
+    "insight/reports/<uuid:public_id>/", "insight/reports/<uuid:public_id>/download",
+    "insight/reports/<uuid:public_id>/files/<path:name>",
+    *(f"cases/<str:code>/evidence/<uuid:export_id>/{tail}" for tail in EVIDENCE_EXPORT_ROUTES)}
 
 
 def _walk(patterns, prefix=""):

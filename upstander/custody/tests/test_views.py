@@ -95,7 +95,8 @@ def test_the_overseer_sees_recoveries_and_removals_on_the_custody_page(cast, sta
     assert overseer.post(f"/custody/accounts/{handler_b.public_id}/remove",
                          {"reason": "left the force"}).status_code == 302
     page = overseer.get("/custody/oversight/").content.decode()
-    assert "custody.second_factor_reset" in page and "custody.remove_member" in page and "handler_b" in page
+    assert "custody second factor reset" in page and "custody remove member" in page and "handler_b" in page
+    assert "user:" not in page
     assert staff_client("custodian").get("/custody/oversight/").status_code == 403
 
 

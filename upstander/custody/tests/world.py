@@ -1,6 +1,6 @@
 """A small installation with one of everything a staff URL can point at, made through the real importers and
 actions: a roster, the personas placed in professional standards, a case, reports in the inbox, a sealed identity
-request, a legal hold. Used by the every-URL and attack tests."""
+request, a legal hold, a retaliation alert. Used by the every-URL and attack tests."""
 
 from __future__ import annotations
 
@@ -98,6 +98,7 @@ class World:
     disclosure_request: object
     hold: object
     safeguarding_task: object  # the reporter shares a line manager with the subject
+    alert: object  # the case's confidential staff reporter says they suffer retaliation
 
 
     def user(self, name: str) -> User:
@@ -109,6 +110,7 @@ def build_world(tmp_path: Path) -> World:
     from upstander.custody.break_glass import do_request_disclosure
     from upstander.custody.retention import do_set_legal_hold
     from upstander.safeguarding.actions import do_check_separation
+    from upstander.safeguarding.retaliation import do_report_retaliation
 
     roster = import_roster(tmp_path)
     cast = create_cast(unit=roster["units"]["PSU"],
@@ -132,7 +134,8 @@ def build_world(tmp_path: Path) -> World:
     request = do_request_disclosure(actor=cast.users["custodian"], report=case_report,
                                     reason="Court order for disclosure in the criminal trial of the subject.")
     hold = do_set_legal_hold(actor=cast.users["supervisor"], case=case, reason="Civil claim issued against the force")
+    alert = do_report_retaliation(actor=Actor.reporter(), report=case_report, kinds=["involuntary_transfer"])
     case.refresh_from_db()
     return World(cast=cast, roster=roster, case=case, case_report=case_report, inbox_report=inbox_report,
                  independent_report=independent, other_unit_case=other_case, disclosure_request=request, hold=hold,
-                 safeguarding_task=task)
+                 safeguarding_task=task, alert=alert)

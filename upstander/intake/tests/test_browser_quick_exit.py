@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
-from upstander.intake.models import Draft
-from upstander.intake.tests.conftest import Answers, Journey, come_back
 from upstander.lib import clock
+from upstander.reports.models import Draft
+from upstander.testing.journeys import Answers, Journey, come_back
 
 NEUTRAL = "https://www.bbc.co.uk/weather"
 CANARIES = {"narrative": "CANARY narrative quince-4471", "name": "Canary Name Bramblewick",

@@ -61,9 +61,9 @@ def test_an_anonymous_reporters_whole_journey_leaves_no_time_of_day_in_any_table
     visitor = Client()
     assert come_back(visitor, journey.receipt).status_code == 302
     assert visitor.get("/report/status").status_code == 200
-    assert visitor.post("/report/status/message", {"body": "It happened again on Friday."}).status_code == 302
+    assert visitor.post("/report/status/message", {"message-body": "It happened again on Friday."}).status_code == 302
     added = visitor.post("/report/status/information", {
-        "body": "A copy of the rota.", "attachments": [SimpleUploadedFile("rota.txt", b"Monday: him and me")]})
+        "information-body": "A copy of the rota.", "attachments": [SimpleUploadedFile("rota.txt", b"Monday: him and me")]})
     assert added.status_code == 302
     visitor.post("/report/leave")
 

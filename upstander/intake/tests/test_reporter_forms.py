@@ -9,8 +9,8 @@ from collections import Counter
 
 from django.test import Client
 
-from upstander.intake.models import Draft, ReporterRequest
-from upstander.intake.tests.conftest import Answers, Journey, come_back, report_for
+from upstander.reports.models import Draft, ReporterRequest
+from upstander.testing.journeys import Answers, Journey, come_back, report_for
 
 ROW = re.compile(r"<dt>([^<]+)</dt>\s*<dd class=\"summary-value\">(.*?)</dd>\s*<dd class=\"summary-action\">"
                  r"<a href=\"([^\"]+)\">", re.S)

@@ -11,8 +11,8 @@ import re
 import pytest
 from django.test import Client
 
-from upstander.intake.models import Draft
-from upstander.intake.tests.conftest import Answers, Journey, come_back
+from upstander.reports.models import Draft
+from upstander.testing.journeys import Answers, Journey, come_back
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

@@ -7,12 +7,11 @@ import re
 from datetime import timedelta
 
 from django.test import Client
-from django.utils import timezone
 
 from upstander.accounts.models import Organisation
 from upstander.audit.models import AuditEvent
 from upstander.intake.answers import SECTIONS, pages_for
-from upstander.lib import crypto
+from upstander.lib import clock, crypto
 from upstander.reports import sealing
 from upstander.reports.models import Draft, Report, ReporterLink, SealedKey
 from upstander.testing.journeys import Answers, Journey, come_back, report_for
@@ -164,7 +163,7 @@ def test_submitting_twice_makes_one_report_and_shows_the_same_receipt(cast):
 def test_the_held_receipt_is_destroyed_after_a_few_minutes(cast):
     journey = Journey(Client(), Answers())
     journey.run()
-    Draft.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    Draft.objects.update(expires_at=clock.now() - timedelta(seconds=1))
     response = journey.submit()
     assert response.status_code == 410 and "id=\"receipt\"" not in response.content.decode()
     Journey(Client(), Answers()).how()  # a new draft purges expired ones

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from upstander.audit.log import Actor
 from upstander.intake.actions import do_add_information
-from upstander.lib import crypto, storage
+from upstander.lib import clock, crypto, storage
 from upstander.reports import files
 from upstander.reports.attachments import stage_file
 from upstander.reports.models import Attachment, PendingBlob
@@ -80,7 +80,6 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast):
     from datetime import timedelta
 
     from django.test import Client
-    from django.utils import timezone
 
     from upstander.reports.models import Draft
     from upstander.testing.journeys import Answers, Journey
@@ -93,7 +92,7 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast):
     assert len(names) == 2
     sweep()
     assert all(storage.locate(n) for n in names)
-    Draft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    Draft.objects.update(expires_at=clock.now() - timedelta(minutes=1))
     result = sweep()
     assert result.drafts_deleted == 1 and result.orphans_deleted >= 2
     for name in names:

@@ -49,21 +49,13 @@ def test_every_staff_url_refuses_an_anonymous_visitor(client, db):
 
 
 def test_the_health_check_is_public_and_reports_ok_on_a_ready_installation(client, db):
-    from upstander.accounts.setup import ensure_installation
+    from upstander.operations.records import install
 
-    ensure_installation()
+    install()
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
-
-
-def test_the_health_check_says_what_failed_when_keys_are_missing(client, db, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "error" and body["checks"]["keys"]["missing"]
 
 
 def test_our_own_stylesheet_is_served_with_the_security_headers(client):

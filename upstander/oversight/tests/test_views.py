@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from upstander.audit.log import Actor
-from upstander.cases import actions, clocks
+from upstander.cases import actions
 from upstander.cases.escalations import run_tick
+from upstander.lib import clock
 
 
 def test_the_overseer_sees_every_overdue_case_most_late_first(opened, staff_client):
-    later = opened(received_on=clocks.today() - timedelta(days=10))
-    earliest = opened(received_on=clocks.today() - timedelta(days=30))
+    later = opened(received_on=clock.today() - timedelta(days=10))
+    earliest = opened(received_on=clock.today() - timedelta(days=30))
     on_time = opened()
     page = staff_client("overseer").get("/oversight/").content.decode()
     assert page.index(earliest.code) < page.index(later.code)
@@ -20,7 +21,7 @@ def test_the_overseer_sees_every_overdue_case_most_late_first(opened, staff_clie
 
 
 def test_the_overseers_queue_takes_no_filter_from_anyone(opened, staff_client):
-    late = opened(received_on=clocks.today() - timedelta(days=10))
+    late = opened(received_on=clock.today() - timedelta(days=10))
     client = staff_client("overseer")
     for params in ({"state": "closed"}, {"overdue": ""}, {"owner": "nobody"}, {"code": "X"}):
         assert late.code in client.get("/oversight/", params).content.decode()
@@ -34,7 +35,7 @@ def test_the_force_is_refused_every_oversight_view(staff_client):
 
 
 def test_a_case_leaves_the_overseers_queue_only_by_meeting_its_deadline(opened, staff_client, handler_a):
-    late = opened(received_on=clocks.today() - timedelta(days=10))
+    late = opened(received_on=clock.today() - timedelta(days=10))
     client = staff_client("overseer")
     assert late.code in client.get("/oversight/").content.decode()
     actions.do_acknowledge(actor=handler_a, case=late)
@@ -42,11 +43,11 @@ def test_a_case_leaves_the_overseers_queue_only_by_meeting_its_deadline(opened, 
 
 
 def test_escalations_reach_the_overseer_after_the_supervisor_and_show_in_their_list(opened, staff_client):
-    late = opened(received_on=clocks.today() - timedelta(days=20))
+    late = opened(received_on=clock.today() - timedelta(days=20))
     run_tick(actor=Actor.system("tick"))
     client = staff_client("overseer")
     assert late.code not in client.get("/oversight/escalations/").content.decode()
-    run_tick(actor=Actor.system("tick"), on=clocks.today() + timedelta(days=7))
+    run_tick(actor=Actor.system("tick"), on=clock.today() + timedelta(days=7))
     assert late.code in client.get("/oversight/escalations/").content.decode()
 
 

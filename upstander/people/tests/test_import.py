@@ -140,7 +140,7 @@ def test_an_unusable_file_or_header_is_reported_on_line_1(tmp_path):
     assert by_source[str(tmp_path / "missing.csv")][0] == 1
 
 
-def test_the_command_lists_bad_rows_exits_non_zero_and_changes_nothing(tmp_path):
+def test_the_command_lists_bad_rows_exits_non_zero_and_changes_nothing(tmp_path, installation):
     tables = copy.deepcopy(TABLES)
     tables["units"][1]["parent_code"] = "NOWHERE"
     paths = [str(p) for p in write_csvs(tmp_path, tables)]
@@ -155,7 +155,7 @@ def test_the_command_lists_bad_rows_exits_non_zero_and_changes_nothing(tmp_path)
                                    "reason": "parent_code NOWHERE: no such unit in this import or the roster"}]
 
 
-def test_the_command_imports_and_reports_counts_as_json(tmp_path):
+def test_the_command_imports_and_reports_counts_as_json(tmp_path, installation):
     paths = [str(p) for p in write_csvs(tmp_path)]
     result = CliRunner().invoke(people_cli, ["import", *paths, "--json"])
     assert result.exit_code == 0, result.output

@@ -42,6 +42,8 @@ def _submit_through_the_pages(answers: Answers):
     assert journey.how().status_code == 302
     assert journey.about_you().status_code == 302
     assert journey.what().status_code == 302
+    assert journey.upload([]).status_code == 302
+    assert journey.equality().status_code == 302
     journey.check_token()
     return journey.submit()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.test import Client
-from django.utils import timezone
 
 from upstander.audit.models import AuditEvent
+from upstander.lib import clock
 from upstander.reports import throttle
 from upstander.reports.models import ReceiptFailureWindow
 from upstander.testing.journeys import come_back
@@ -51,7 +51,7 @@ def test_a_reporter_who_comes_back_leaves_no_row_saying_when(reporter):
 
 
 def test_windows_are_fixed_and_coarse(db):
-    moment = timezone.now().replace(hour=10, minute=17, second=42, microsecond=5)
+    moment = clock.now().replace(hour=10, minute=17, second=42, microsecond=5)
     assert throttle.window_start(moment) == moment.replace(minute=10, second=0, microsecond=0)
     first = throttle.charge(moment)
     assert first.allowed and first.retry_after == moment.replace(minute=20, second=0, microsecond=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.http import Http404
@@ -11,6 +11,7 @@ from django.test import Client
 
 from upstander.audit.log import Actor
 from upstander.audit.models import AuditEvent
+from upstander.lib import clock
 from upstander.people.models import Person
 from upstander.people.tests.roster import load_roster
 from upstander.safeguarding.access import get_alert_for, get_task_for
@@ -79,7 +80,7 @@ def test_the_overseer_sees_the_last_monitoring_runs_rates(staff_client, task):
 
     overseer = staff_client("overseer")
     assert "has not run yet" in overseer.get("/safeguarding/rates").content.decode()
-    run_retaliation_monitoring(actor=Actor.system("test"), as_of=date.today() + timedelta(days=200))
+    run_retaliation_monitoring(actor=Actor.system("test"), as_of=clock.today() + timedelta(days=200))
     page = overseer.get("/safeguarding/rates").content.decode()
     assert "Whole force" in page and "1 had too few comparable" in page  # a roster of six has few peers
 

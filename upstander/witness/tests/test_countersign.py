@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from upstander.audit.witness_formats import COUNTERSIGNATURE
 from upstander.insight.commands import insight
 from upstander.insight.publish import MANIFEST
 from upstander.insight.tests.test_fairness import small_dataset
 from upstander.lib import crypto, keys
 from upstander.witness.commands import witness
-from upstander.witness.formats import COUNTERSIGNATURE
 from upstander.witness.store import Store
 
 
@@ -69,7 +69,7 @@ def test_a_report_not_yet_countersigned_says_so(report, overseer):
 def test_a_countersignature_made_on_the_forces_server_is_bad(report, overseer):
     """Attack: the force's operator, who holds only the force's key, writes a countersignature itself. Checked
     against the overseer's public key, it is bad."""
-    from upstander.witness.formats import countersign_message
+    from upstander.audit.witness_formats import countersign_message
 
     forged = crypto.sign(keys.force_signing_private_key(), countersign_message((report / MANIFEST).read_bytes()))
     (report / COUNTERSIGNATURE).write_text(crypto.b64(forged) + "\n")

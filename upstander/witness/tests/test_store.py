@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from upstander.audit.witness_formats import signed_head
 from upstander.lib import crypto
 from upstander.witness.commands import witness
-from upstander.witness.formats import signed_head
 from upstander.witness.store import Store, WitnessError
 
 
@@ -87,7 +87,7 @@ def test_an_unreachable_server_is_not_a_refusal(store, tmp_path):
 
 def test_the_witness_key_signs_nothing_but_its_own_messages(store):
     """A head's signature cannot be replayed as a countersignature: each message carries its own label."""
-    from upstander.witness.formats import countersign_message, head_message
+    from upstander.audit.witness_formats import countersign_message, head_message
 
     head = _keep(store, 5)
     sig = crypto.unb64(head["sig"])
