@@ -42,6 +42,9 @@ PURGE_PLAN: dict[str, dict] = {
     "reports.reporterlink": {"delete": True},
     "reports.attachment": {"delete": True, "files": ["original_blob", "clean_blob"]},
     "safeguarding.retaliationclaim": {"blank": ["text_ct"]},
+    # A seized chat export goes whole at the case's retention: its keys, encrypted chunks, messages, senders and
+    # flag decisions with it (they cascade). The SHA-256 of what was received stays in the audit log.
+    "evidence.chatexport": {"delete": True},
 }
 # Binary fields that are keys to something else, not content: kept (see the module docstring).
 NOT_CONTENT = {"reports.report.receipt_sealed_key"}

@@ -19,11 +19,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from upstander.accounts.permissions import ANALYST_ROLES
+from upstander.audit.witness_formats import COUNTERSIGNATURE
 from upstander.insight.models import PublishedReport, ReportStatus
 from upstander.insight.publish import MANIFEST, SIGNATURE, countersignature, verify
 from upstander.insight.publishing import STEPS, folder_of, stalled
 from upstander.lib import clock, keys
-from upstander.witness.formats import COUNTERSIGNATURE
 
 SIGNATURE_FILES = (MANIFEST, SIGNATURE, COUNTERSIGNATURE)
 

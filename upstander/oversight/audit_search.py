@@ -90,6 +90,8 @@ def _uuids(values: Iterable[str]) -> list[uuid.UUID]:
 _ON_A_CASE = {
     "cases.case": (Case, "code"), "cases.report": (Report, "case__code"), "cases.allegation": (Allegation, "case__code"),
     "cases.subjectmention": (SubjectMention, "report__case__code"),
+    # Events written since the reports core took these models are labelled reports.*.
+    "reports.report": (Report, "case__code"), "reports.subjectmention": (SubjectMention, "report__case__code"),
     "safeguarding.safeguardingtask": (SafeguardingTask, "case__code"),
     "safeguarding.protectedparty": (ProtectedParty, "case__code"),
     "safeguarding.retaliationalert": (RetaliationAlert, "report__case__code"),

@@ -16,7 +16,10 @@ SYSTEM_ACTORS = {
 }
 THINGS = {
     "cases.case": "case", "cases.report": "report", "reports.report": "report", "cases.allegation": "allegation",
-    "cases.subjectmention": "person named in a report", "cases.assignment": "assignment", "cases.flag": "safety-net flag",
+    "cases.subjectmention": "person named in a report", "reports.subjectmention": "person named in a report",
+    "reports.message": "message", "reports.attachment": "file", "reports.reporterrequest": "reporter's request",
+    "reports.sealedkey": "report key", "insight.publishedreport": "published report",
+    "evidence.chatexport": "chat export", "evidence.chatmessage": "chat message", "cases.assignment": "assignment", "cases.flag": "safety-net flag",
     "cases.decision": "decision", "cases.escalation": "escalation", "accounts.user": "staff account",
     "accounts.organisation": "organisation", "people.person": "member of staff", "safeguarding.retaliationalert":
     "retaliation alert", "safeguarding.safeguardingtask": "safeguarding task", "custody.disclosurerequest":

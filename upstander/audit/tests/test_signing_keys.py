@@ -91,6 +91,7 @@ def test_tick_makes_at_most_one_checkpoint_per_interval(settings, tmp_path):
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL") is not None, reason="runs the command on the embedded default")
 def test_the_tick_command_signs_a_checkpoint_by_itself(tmp_path):
+    assert _run(["migrate"], tmp_path).returncode == 0  # tick refuses a data dir with no installation (fail closed)
     first = _run(["tick", "--json"], tmp_path)
     assert first.returncode == 0, first.stderr
     assert '"checkpoint": {"made": true' in first.stdout
