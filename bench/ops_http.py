@@ -75,13 +75,16 @@ class Reporter:
     def report(self) -> tuple[str, float]:
         """A whole anonymous report; returns the receipt and the seconds the final submit took."""
         csrf = self._csrf("/report/new/how")
-        self.step("/report/new/how", {"csrfmiddlewaretoken": csrf, "mode": "anonymous", "reporter_type": "public"})
-        self.step("/report/new/what", {"csrfmiddlewaretoken": csrf, "narrative": "The custody sergeant mocks the "
-                                       "accent of every Polish detainee.", "place": "Central custody suite",
-                                       "incident_on": "2024-05-01", "categories": ["racism"],
-                                       "reporter_role": "witness", "still_works_alongside": "no",
-                                       "subject_1_name": "Sgt Example"})
+        # One question per page, in the order the reporter pages ask them (upstander/intake/answers.py).
+        for page, answers in (("how", {"mode": "anonymous"}), ("staff", {"reporter_type": "public"}),
+                              ("what", {"narrative": "The custody sergeant mocks the accent of every Polish "
+                                                     "detainee."}),
+                              ("when", {"incident_day": "1", "incident_month": "5", "incident_year": "2024"}),
+                              ("where", {"place": "Central custody suite"}), ("who", {"subject_1_name": "Sgt Example"}),
+                              ("about", {"categories": ["racism"]}), ("your-part", {"reporter_role": "witness"})):
+            self.step(f"/report/new/{page}", {"csrfmiddlewaretoken": csrf, **answers})
         self.step("/report/new/files", {"csrfmiddlewaretoken": csrf})
+        self.step("/report/new/equality", {"csrfmiddlewaretoken": csrf})
         page = self.step("/report/new/check")
         token = TOKEN.search(page).group(1)
         started = time.monotonic()
