@@ -7,7 +7,7 @@ write or a read of one large file holds (tracemalloc peak: streaming means about
     .venv/bin/python bench/store_throughput.py --durable-postgres 55510
     # against whatever DATABASE_URL says (scripts/with-postgres.sh turns fsync off: say so when quoting it):
     scripts/with-postgres.sh .venv/bin/python bench/store_throughput.py
-    .venv/bin/python bench/store_throughput.py --files 10 --mb 10 --json
+    .venv/bin/python bench/store_throughput.py --files 10 --mb 10 --rounds 3 --json
 
 Without a PostgreSQL database it measures the database store on SQLite. The directory store writes to a fresh
 data directory on this machine's disk (with an fsync per file, as in production). Crypto alone (sealing and
@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,10 +89,27 @@ def _pieces(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
         yield data[start:start + size]
 
 
+TEXT_BINDING = "database, Django's text binding"
+
+
+def _text_binding_store():
+    """The database store as it would be through Django's own cursors (client-side binding: each chunk as hex
+    text), to show what sending chunks in binary saves. PostgreSQL only."""
+    from upstander.lib import storage
+
+    class TextBindingStore(storage.DatabaseStore):
+        @staticmethod
+        def _binary_cursor():
+            return None
+
+    return TextBindingStore()
+
+
 def _measure(kind: str, files: int, size: int) -> dict:
     from upstander.lib import crypto, storage
 
-    store, key = storage.store(kind), crypto.new_data_key()
+    store = _text_binding_store() if kind == TEXT_BINDING else storage.store(kind)
+    key = crypto.new_data_key()
     payloads = [os.urandom(size) for _ in range(files)]
     names = [storage.new_name() for _ in payloads]
     started = time.perf_counter()
@@ -130,6 +148,22 @@ def _crypto_only(files: int, size: int) -> dict:
             "write_mb_s": round(total / written, 1), "read_mb_s": round(total / read, 1)}
 
 
+def _rounds(rounds: int, files: int, size: int) -> list[dict]:
+    """Each measurement `rounds` times, interleaved (a shared machine's load comes and goes); the median of each."""
+    from django.db import connection
+
+    kinds = ["directory", "database"] + ([TEXT_BINDING] if connection.vendor == "postgresql" else [])
+    runs = [[_crypto_only(files, size)] + [_measure(k, files, size) for k in kinds] for _ in range(rounds)]
+    medians = []
+    for i, row in enumerate(runs[0]):
+        merged = dict(row)
+        for metric in ("write_mb_s", "read_mb_s", "write_ms_per_file", "read_ms_per_file"):
+            if metric in row:
+                merged[metric] = round(statistics.median(run[i][metric] for run in runs), 1)
+        medians.append(merged)
+    return medians
+
+
 def _peak_memory(kind: str, size: int) -> dict:
     """tracemalloc peak above the file itself while writing it from pieces and while streaming it back."""
     from upstander.lib import crypto, storage
@@ -152,7 +186,8 @@ def _peak_memory(kind: str, size: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--files", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--mb", type=float, default=10.0, help="size of each file (the default upload limit)")
     parser.add_argument("--memory-mb", type=float, default=50.0, help="size of the file for the memory peak")
     parser.add_argument("--durable-postgres", type=int, metavar="PORT",
@@ -167,8 +202,7 @@ def main() -> None:
         size = int(args.mb * MB)
         results = {"machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpu, "
                               f"Python {platform.python_version()}", "database": _database(),
-                   "throughput": [_crypto_only(args.files, size)] + [_measure(k, args.files, size)
-                                                                     for k in ("directory", "database")],
+                   "rounds": args.rounds, "throughput": _rounds(args.rounds, args.files, size),
                    "memory": [_peak_memory(k, int(args.memory_mb * MB)) for k in ("directory", "database")]}
     finally:
         if folder:
@@ -181,10 +215,10 @@ def main() -> None:
         return
     print(f"machine: {results['machine']}; database: {results['database']}")
     for row in results["throughput"]:
-        print(f"  {row['store']:<20} {row['files']} x {row['mb_each']:.0f} MB: write {row['write_mb_s']:>7} MB/s, "
+        print(f"  {row['store']:<32} {row['files']} x {row['mb_each']:.0f} MB: write {row['write_mb_s']:>7} MB/s, "
               f"read {row['read_mb_s']:>7} MB/s")
     for row in results["memory"]:
-        print(f"  {row['store']:<20} one {row['file_mb']:.0f} MB file: peak {row['write_peak_mb']} MB writing, "
+        print(f"  {row['store']:<32} one {row['file_mb']:.0f} MB file: peak {row['write_peak_mb']} MB writing, "
               f"{row['read_peak_mb']} MB reading")
 
 

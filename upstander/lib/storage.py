@@ -412,6 +412,26 @@ def copy(name: str, source: BlobStore, target: BlobStore) -> None:
     target.put(name, source.sealed_chunks(name))
 
 
+def adopt_directory_files() -> int:
+    """With the database store configured, move whatever blobs an earlier directory store left on this host's disk
+    into the database (copied sealed, committed, then removed from the disk): an installation that kept its files
+    in DATA_DIR/store/ before moving to the database store loses none. Returns how many moved; 0 (creating nothing)
+    where there is no store/ folder."""
+    if settings.FILE_STORE != "database" or not store_dir().is_dir():
+        return 0
+    directory, database = DirectoryStore(), DatabaseStore()
+    held, moved = directory.inventory(), 0
+    for name in held.pending + held.final:
+        if not database.exists(name):
+            try:
+                copy(name, directory, database)
+            except StoreError:
+                continue  # not a readable blob (damaged, or not ours): left where it is for a person to look at
+        directory.delete(name)
+        moved += 1
+    return moved
+
+
 def delete(name: str) -> None:
     store().delete(name)
 

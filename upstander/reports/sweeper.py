@@ -7,7 +7,9 @@ without using timestamps:
 - a stored, unpromoted blob that neither an attachment nor a reservation names is deleted (the crash came before
   commit, or the draft expired), as is a half-written one whose name is not reserved (directory store only: the
   database store writes a blob's chunks in one transaction);
-- a promoted blob that no attachment names is deleted (its report was purged).
+- a promoted blob that no attachment names is deleted (its report was purged);
+- with the database store, blobs an earlier directory store left on this host's disk are moved into the database
+  first (lib/storage.adopt_directory_files), and then treated like any other.
 
 Ordering makes it safe to run beside live requests, and on one host while others write: the store is listed
 before the database is asked, and reservations are read before attachments, because a name only ever moves from
@@ -30,6 +32,7 @@ class SweepResult:
     reservations_deleted: int = 0
     promoted: int = 0
     orphans_deleted: int = 0
+    moved_into_database: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -55,6 +58,7 @@ def sweep() -> SweepResult:
     result.reservations_deleted, _ = PendingBlob.objects.filter(draft__isnull=True, reserved_on__lt=yesterday).delete()
     ReceiptFailureWindow.objects.filter(window_start__lt=window_start()).delete()
 
+    result.moved_into_database = storage.adopt_directory_files()
     stored = storage.inventory()
     reserved = set(PendingBlob.objects.values_list("name", flat=True))
     attached = _attached_names()

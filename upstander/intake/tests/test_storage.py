@@ -16,7 +16,7 @@ from upstander.audit.log import Actor
 from upstander.intake.actions import do_add_information
 from upstander.lib import clock, crypto, storage
 from upstander.reports import files
-from upstander.reports.attachments import stage_file
+from upstander.reports.attachments import FileUnavailable, open_clean_copy, stage_file
 from upstander.reports.models import Attachment, Draft, PendingBlob, StoredChunk
 from upstander.reports.receipts import derive, normalise
 from upstander.reports.sealing import data_key_from_receipt
@@ -214,6 +214,22 @@ def test_a_draft_s_files_survive_the_sweeper_until_the_draft_expires(cast, file_
     result = sweep()
     assert result.drafts_deleted == 1 and result.orphans_deleted >= 2
     assert not any(storage.exists(n) for n in names)
+
+
+def test_files_kept_on_disk_before_the_database_store_was_chosen_move_into_the_database_at_the_next_sweep(
+        reporter, settings):
+    settings.FILE_STORE = "directory"
+    journey = reporter(files=[("notes.txt", b"what I wrote down that evening")])
+    report = report_for(journey.receipt)
+    data_key = data_key_from_receipt(report, derive(normalise(journey.receipt)).key)
+    attachment = Attachment.objects.get(report=report)
+    settings.FILE_STORE = "database"
+    with pytest.raises(FileUnavailable):
+        open_clean_copy(report, attachment.public_id, data_key)
+    assert sweep().moved_into_database == 2
+    assert b"".join(open_clean_copy(report, attachment.public_id, data_key).chunks) == b"what I wrote down that evening"
+    assert storage.DirectoryStore().inventory() == storage.Inventory()  # nothing left on this host's disk
+    assert sweep().moved_into_database == 0 and storage.exists(attachment.original_blob)
 
 
 def test_stored_file_times_say_the_day_not_the_moment(db, settings):
