@@ -143,6 +143,18 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+
+def _file_store() -> str:
+    """Where encrypted uploads are kept (lib/storage.py): in the database whenever it is PostgreSQL, so several app
+    hosts share them; in DATA_DIR/store/ for the embedded SQLite installation."""
+    chosen = env_str("UPSTANDER_FILE_STORE")
+    if chosen and chosen not in ("database", "directory"):
+        raise ConfigError(f"UPSTANDER_FILE_STORE={chosen} is not a file store; use database or directory.")
+    return chosen or ("database" if DATABASES["default"]["ENGINE"].endswith("postgresql") else "directory")
+
+
+FILE_STORE = _file_store()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]

@@ -4,9 +4,9 @@ Each file gets its own key; its two blobs (the original, kept as evidence, and t
 handlers see, reports/files.py) are encrypted under it in the store (lib/storage.py), and the key and the file's
 name are encrypted under the report's data key (reports/sealing.py).
 
-Crash safety: two store names are reserved (PendingBlob) before any byte is written, the blobs go to pending/, the
-attachment rows replace the reservations in the caller's transaction, and the blobs move to files/ only once that
-has committed. reports/sweeper.py finishes or removes whatever a crash left. Called inside the caller's action;
+Crash safety: two store names are reserved (PendingBlob) before any byte is written, the blobs are written (not yet
+promoted), the attachment rows replace the reservations in the caller's transaction, and the blobs are promoted
+only once that has committed (lib/storage.py: a rename in the directory store, nothing in the database store). reports/sweeper.py finishes or removes whatever a crash left. Called inside the caller's action;
 nothing here checks permission or writes the audit log.
 """
 
@@ -26,7 +26,7 @@ from upstander.reports.models import Attachment, Draft, Message, PendingBlob, Re
 
 @dataclass
 class StagedFile:
-    """A checked file whose two encrypted blobs are already in pending/, and the key they are encrypted under."""
+    """A checked file whose two encrypted blobs are already stored (not yet promoted), and their key."""
 
     name: str
     kind: str
@@ -52,7 +52,7 @@ class StagedFile:
 
 
 def stage_file(checked: CheckedFile, *, draft: Draft | None = None) -> StagedFile:
-    """Reserve two names, then write the encrypted original and cleaned copy to pending/. Reservation first: a
+    """Reserve two names, then write the encrypted original and cleaned copy to the store. Reservation first: a
     crash after it leaves a reservation the sweeper can expire, never an unexplained file."""
     key = crypto.new_data_key()
     original, clean = storage.new_name(), storage.new_name()
@@ -75,7 +75,7 @@ def discard_staged(staged: StagedFile) -> None:
 
 def attach(report: Report, data_key: bytes, staged: Sequence[StagedFile], *,
            message: Message | None = None) -> list[Attachment]:
-    """Attachment rows for staged files (inside the caller's transaction); the blobs move to files/ on commit."""
+    """Attachment rows for staged files (inside the caller's transaction); the blobs are promoted on commit."""
     today = clock.today()
     rows = []
     for f in staged:
@@ -142,8 +142,8 @@ def open_clean_copy(report: Report, file_public_id, data_key: bytes) -> OpenedFi
     try:
         key = sealing.attachment_key(attachment, data_key)
         name = sealing.attachment_name(attachment, data_key)
-        path = storage.locate(attachment.clean_blob)
+        chunks = storage.read_chunks(attachment.clean_blob, key)  # a missing blob is refused here, not mid-stream
     except (crypto.CryptoError, storage.StoreError) as exc:
         raise FileUnavailable("file not available") from exc
     return OpenedFile(name=name, content_type=attachment.content_type, inline_safe=attachment.inline_safe,
-                      chunks=storage.read_chunks(attachment.clean_blob, key, path=path))
+                      chunks=chunks)

@@ -207,6 +207,21 @@ class PendingBlob(models.Model):
         db_table = "intake_pendingblob"
 
 
+class StoredChunk(models.Model):
+    """One encrypted chunk of a stored file, when files are kept in the database (lib/storage.py, so that every app
+    host sees them). The ciphertext binds the blob's name, the index and `last` as associated data, so rows cannot
+    be reordered, moved between blobs or dropped unnoticed. No time column: nothing says when a reporter uploaded.
+    Only the store writes these rows; a blob is reached through the Attachment (or reservation) that names it."""
+
+    blob_name = models.CharField(max_length=32)
+    index = models.PositiveIntegerField()
+    last = models.BooleanField()
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blob_name", "index"], name="storedchunk_one_row_per_index")]
+
+
 class ReceiptFailureWindow(models.Model):
     """Global budget of receipt attempts per fixed window (reports/throttle.py). Linked to nothing and to no one."""
 

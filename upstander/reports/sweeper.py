@@ -1,13 +1,19 @@
-"""Finishes or removes what an interrupted request or a crash left behind, without using file timestamps:
+"""Finishes or removes what an interrupted request or a crash left behind, in either file store (lib/storage.py),
+without using timestamps:
 
 - expired drafts (and with them their blob reservations) are deleted;
-- a blob in pending/ that an attachment names is moved to files/ (the crash came after commit, before rename);
-- a blob in pending/ that neither an attachment nor a reservation names is deleted (the crash came before commit,
-  or the draft expired), as is a half-written `.part` file whose name is not reserved;
-- a blob in files/ that no attachment names is deleted (its report was purged).
+- a stored blob that an attachment names is promoted (directory store: the crash came after commit, before the
+  rename into files/; the database store has nothing to promote);
+- a stored, unpromoted blob that neither an attachment nor a reservation names is deleted (the crash came before
+  commit, or the draft expired), as is a half-written one whose name is not reserved (directory store only: the
+  database store writes a blob's chunks in one transaction);
+- a promoted blob that no attachment names is deleted (its report was purged);
+- with the database store, blobs an earlier directory store left on this host's disk are moved into the database
+  first (lib/storage.adopt_directory_files), and then treated like any other.
 
-Ordering makes it safe to run beside live requests: each directory is listed before the database is asked, and
-reservations are read before attachments, because a name only ever moves from reserved to attached.
+Ordering makes it safe to run beside live requests, and on one host while others write: the store is listed
+before the database is asked, and reservations are read before attachments, because a name only ever moves from
+reserved to attached, and is reserved before its first byte is written.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class SweepResult:
     reservations_deleted: int = 0
     promoted: int = 0
     orphans_deleted: int = 0
+    moved_into_database: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -51,25 +58,23 @@ def sweep() -> SweepResult:
     result.reservations_deleted, _ = PendingBlob.objects.filter(draft__isnull=True, reserved_on__lt=yesterday).delete()
     ReceiptFailureWindow.objects.filter(window_start__lt=window_start()).delete()
 
-    pending = storage.list_names(storage.pending_dir())
-    parts = storage.list_parts(storage.pending_dir())
+    result.moved_into_database = storage.adopt_directory_files()
+    stored = storage.inventory()
     reserved = set(PendingBlob.objects.values_list("name", flat=True))
     attached = _attached_names()
-    for name in pending:
+    for name in stored.pending:
         if name in attached:
-            storage.promote(name)
-            result.promoted += 1
+            result.promoted += storage.promote(name)
         elif name not in reserved:
             storage.delete(name)
             result.orphans_deleted += 1
-    for part in parts:
-        if part.name.removesuffix(".part") not in reserved:
-            part.unlink(missing_ok=True)
+    for name in stored.partial:
+        if name not in reserved:
+            storage.delete_partial(name)
             result.orphans_deleted += 1
 
-    final = storage.list_names(storage.files_dir())
     attached = _attached_names()
-    for name in final:
+    for name in stored.final:
         if name not in attached:
             storage.delete(name)
             result.orphans_deleted += 1
