@@ -18,6 +18,6 @@ if "UPSTANDER_DATA_DIR" not in os.environ:
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and os.environ["UPSTANDER_DATA_DIR"] == os.environ.get("UPSTANDER_TEST_DATA_ROOT"):
     os.environ["UPSTANDER_DATA_DIR"] = os.path.join(os.environ["UPSTANDER_DATA_DIR"], _worker)
-    os.makedirs(os.environ["UPSTANDER_DATA_DIR"], exist_ok=True)
+    os.makedirs(os.environ["UPSTANDER_DATA_DIR"], mode=0o700, exist_ok=True)  # 0700 like any data dir (health.py)
 
 from upstander.settings import *  # noqa: E402,F403

@@ -106,3 +106,12 @@ def analyst(cast):
 @pytest.fixture
 def admin_user(cast):
     return cast.users["admin"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health_cache():
+    """Each test has a new database: a health result an earlier test left in the per-process cache (health.py) says
+    nothing about it."""
+    from upstander import health
+
+    health._cache.clear()

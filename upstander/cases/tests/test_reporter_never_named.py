@@ -82,6 +82,10 @@ NOT_FETCHED = {
     "accounts/staff/<uuid:public_id>/role": "POST only: account administration",
     "audit/api/witness": "POST only, the witness's token: a signed head, nothing about reports",
     "insight/publish": "POST only: publishes a report of aggregates under disclosure control",
+    **{f"cases/<str:code>/evidence/<uuid:export_id>/{tail}": "no chat export is attached in this walk (the evidence "
+       "tests read those pages)" for tail in ("", "messages/<uuid:message_id>/decide", "original",
+                                              "senders/<uuid:sender_id>/", "senders/<uuid:sender_id>/link",
+                                              "summary", "whole-chat", "whole-chat/open")},
     "report/exit": "the reporter's quick exit forgets the visitor's cookies: it would end the persona's session",
 }
 
@@ -166,7 +170,9 @@ def _urls(cast, roster) -> list[str]:
     reports, cases = list(Report.objects.order_by("id")), list(Case.objects.order_by("id"))
     missing = str(uuid.uuid4())
     by_route: dict[str, list[str]] = {
-        "": ["/"], "today/": ["/today/"], "accounts/staff/": ["/accounts/staff/"],
+        "": ["/"], "today/": ["/today/"],
+        "cases/<str:code>/evidence/": [f"/cases/{c.code}/evidence/" for c in cases],
+        "cases/<str:code>/evidence/attach": [f"/cases/{c.code}/evidence/attach" for c in cases], "accounts/staff/": ["/accounts/staff/"],
         "audit/": ["/audit/", "/audit/?action=case."], "audit/witness": ["/audit/witness"],
         "audit/api/since": ["/audit/api/since?after=0"],
         "cases/": ["/cases/", "/cases/?owner=none", "/cases/?flags=on", "/cases/?escalated=on", "/cases/?overdue=on"],
@@ -187,7 +193,7 @@ def _urls(cast, roster) -> list[str]:
         "custody/identities/": ["/custody/identities/"],
         "custody/identities/<uuid:public_id>/decide": [f"/custody/identities/{missing}/decide"],
         "custody/holds/": ["/custody/holds/"], "custody/oversight/": ["/custody/oversight/"],
-        "healthz": ["/healthz"], "insight/": ["/insight/"],
+        "healthz": ["/healthz"], "metrics": ["/metrics"], "insight/": ["/insight/"],
         "insight/checking": ["/insight/checking"], "insight/checking/key": ["/insight/checking/key"],
         "insight/reports/<uuid:public_id>/": [f"/insight/reports/{missing}/"],
         "insight/reports/<uuid:public_id>/download": [f"/insight/reports/{missing}/download"],
