@@ -16,3 +16,5 @@ REVOKE INSERT, UPDATE, DELETE ON operations_installation FROM :"app";
 
 -- Django's record of applied migrations: the app reads it (to refuse to run on an old schema), never writes it.
 REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM :"app";
+-- Stored files (reports_storedchunk): chunks are written once and deleted whole, never changed in place.
+REVOKE UPDATE ON reports_storedchunk FROM :"app";
