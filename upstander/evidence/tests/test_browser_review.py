@@ -69,7 +69,8 @@ def test_a_handler_attaches_a_chat_reviews_a_subjects_flags_and_the_case_page_sh
     overseer.goto(f"{base}/audit/?action=evidence.")
     log = overseer.locator("main").inner_text()
     assert digest in log
-    assert log.count("evidence.flag.confirm") == 2 and log.count("evidence.flag.reject") == 1
+    # The audit page names actions in words ("evidence flag confirm"), never as codes.
+    assert log.count("evidence flag confirm") == 2 and log.count("evidence flag reject") == 1
     for note in ("Derogatory about women officers.", "Homophobic slur about a colleague in traffic.",
                  "Quoting what a member of the public said."):
         assert note in log
