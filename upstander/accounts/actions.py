@@ -35,7 +35,8 @@ ROLE_ORGANISATION = {
 }
 
 
-def _password_kdf(password: str, salt: bytes) -> bytes:
+def derive_wrapping_key(password: str, salt: bytes) -> bytes:
+    """The key that wraps an organisation key under a password, a recovery secret or a one-time invitation code."""
     return crypto.derive_key(password, salt, opslimit=settings.RECEIPT_ARGON2_OPSLIMIT,
                              memlimit_kib=settings.RECEIPT_ARGON2_MEMLIMIT_KIB)
 
@@ -51,7 +52,7 @@ def recovery_wrap(private_key: bytes) -> tuple[str, bytes, bytes]:
     """A new recovery secret (printed once, never stored), the private key wrapped under it, and the salt."""
     recovery = crypto.random_token(24)
     salt = crypto.new_salt()
-    return recovery, crypto.wrap_key(_password_kdf(recovery, salt), private_key), salt
+    return recovery, crypto.wrap_key(derive_wrapping_key(recovery, salt), private_key), salt
 
 
 def do_create_organisation(*, actor: Actor, kind: str) -> NewOrganisation:
@@ -68,7 +69,7 @@ def do_create_organisation(*, actor: Actor, kind: str) -> NewOrganisation:
 
 def unlock_with_recovery(org: Organisation, recovery_secret: str) -> bytes:
     try:
-        return crypto.unwrap_key(_password_kdf(recovery_secret, bytes(org.recovery_salt)), bytes(org.recovery_wrapped_key))
+        return crypto.unwrap_key(derive_wrapping_key(recovery_secret, bytes(org.recovery_salt)), bytes(org.recovery_wrapped_key))
     except crypto.CryptoError:
         raise PermissionDenied("recovery secret does not unlock this organisation's key") from None
 
@@ -108,7 +109,7 @@ def do_grant_key(*, actor: Actor, granter_key: bytes, user: User, password: str,
     with transaction.atomic():
         KeyGrant.objects.filter(user=user, organisation=org, revoked_at__isnull=True).update(revoked_at=clock.now())
         grant = KeyGrant.objects.create(
-            user=user, organisation=org, wrapped_key=crypto.wrap_key(_password_kdf(password, salt), granter_key),
+            user=user, organisation=org, wrapped_key=crypto.wrap_key(derive_wrapping_key(password, salt), granter_key),
             salt=salt, granted_by=granted_by, granted_at=clock.now())
         record(actor, "key.grant", user, reason=f"access to {org.slug} key")
     return grant
@@ -160,7 +161,7 @@ def unwrap_member_key(user: User, password: str) -> bytes | None:
     if grant is None:
         return None
     try:
-        return crypto.unwrap_key(_password_kdf(password, bytes(grant.salt)), bytes(grant.wrapped_key))
+        return crypto.unwrap_key(derive_wrapping_key(password, bytes(grant.salt)), bytes(grant.wrapped_key))
     except crypto.CryptoError:
         return None
 

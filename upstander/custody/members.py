@@ -18,13 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from upstander.accounts.actions import ROLE_ORGANISATION, do_grant_key, end_sessions, unlock_with_recovery
+from upstander.accounts.actions import (
+    ROLE_ORGANISATION,
+    derive_wrapping_key,
+    do_grant_key,
+    end_sessions,
+    unlock_with_recovery,
+)
 from upstander.accounts.models import KeyGrant, Organisation, Role, User
 from upstander.accounts.permissions import ACCOUNT_MANAGERS, MEMBER_REMOVERS  # account managers never hold a key
 from upstander.audit.log import actor_of, record
@@ -33,11 +38,6 @@ from upstander.lib import clock, crypto
 
 INVITATION_VALID = timedelta(hours=72)
 REFUSED = "This invitation is not valid for your account, or it has expired or been used."
-
-
-def _secret_kdf(secret: str, salt: bytes) -> bytes:
-    return crypto.derive_key(secret, salt, opslimit=settings.RECEIPT_ARGON2_OPSLIMIT,
-                             memlimit_kib=settings.RECEIPT_ARGON2_MEMLIMIT_KIB)
 
 
 def has_live_grant(user: User) -> bool:
@@ -88,7 +88,7 @@ def do_invite_member(*, actor: User, org_key: bytes | None, user: User, reason: 
         raise ValidationError("Say why this person needs access.")
     secret = crypto.random_token(20)
     salt = crypto.new_salt()
-    wrapped = crypto.wrap_key(_secret_kdf(secret, salt), org_key)
+    wrapped = crypto.wrap_key(derive_wrapping_key(secret, salt), org_key)
     now = clock.now()
     with transaction.atomic():
         EnrolmentInvitation.objects.filter(user=user, accepted_at__isnull=True, cancelled_at__isnull=True).update(
@@ -110,7 +110,7 @@ def do_accept_invitation(*, actor: User, secret: str, current_password: str, new
         raise PermissionDenied("Your current password is not right.")
     _check_new_password(actor, current_password, new_password)
     try:
-        org_key = crypto.unwrap_key(_secret_kdf(secret.strip(), bytes(invitation.salt)), bytes(invitation.wrapped_key or b""))
+        org_key = crypto.unwrap_key(derive_wrapping_key(secret.strip(), bytes(invitation.salt)), bytes(invitation.wrapped_key or b""))
     except crypto.CryptoError:
         raise PermissionDenied(REFUSED) from None
     with transaction.atomic():
